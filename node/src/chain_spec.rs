@@ -7,7 +7,7 @@ use allora_runtime::{
 };
 use sc_service::{ChainType, Properties};
 use sp_core::{crypto::Pair, ed25519, sr25519};
-use sp_keyring::DEV_PHRASE;
+use sp_core::crypto::DEV_PHRASE;
 
 /// The chain specification of this node: generic over the runtime's genesis config.
 pub type ChainSpec = sc_service::GenericChainSpec;

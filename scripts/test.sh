@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every test of the project: the Rust workspace (unit, runtime and node tests) and the
+# end-to-end tests that drive a release `allora-node --dev` with Polkadot.js.
+# This is the README's test command; `.ci/run` calls it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/allora-target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+bash scripts/setup.sh
+
+# Shared data (the research simulator's vectors) lives beside the checkout.
+export ALLORA_SHARED_DIR="${ALLORA_SHARED_DIR:-$(cd .. && pwd)/shared}"
+
+echo "== build (release)"
+cargo build --release --locked -p allora-node
+
+echo "== cargo test (release, whole workspace)"
+cargo test --release --locked --workspace
+
+echo "== end-to-end (Polkadot.js against allora-node --dev)"
+export ALLORA_NODE="$CARGO_TARGET_DIR/release/allora-node"
+(cd e2e && npm test)
