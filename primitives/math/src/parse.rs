@@ -22,10 +22,6 @@ impl core::fmt::Display for ParseFixedError {
 	}
 }
 
-/// Significant digits kept from the mantissa (more cannot change an 18-decimal result
-/// within the i128 range).
-const MAX_DIGITS: u32 = 38;
-
 impl FromStr for Fixed {
 	type Err = ParseFixedError;
 
@@ -46,7 +42,6 @@ impl FromStr for Fixed {
 		};
 
 		let mut mantissa: u128 = 0;
-		let mut kept: u32 = 0;
 		let mut seen_digit = false;
 		let mut seen_point = false;
 		for c in mantissa_str.bytes() {
@@ -54,17 +49,17 @@ impl FromStr for Fixed {
 				b'0'..=b'9' => {
 					seen_digit = true;
 					let d = u128::from(c.saturating_sub(b'0'));
-					if kept < MAX_DIGITS {
-						mantissa = mantissa.saturating_mul(10).saturating_add(d);
-						if mantissa != 0 {
-							kept = kept.saturating_add(1);
-						}
-						if seen_point {
-							exponent = exponent.saturating_sub(1);
-						}
-					} else if !seen_point {
-						// A dropped integer digit still scales the value.
-						exponent = exponent.saturating_add(1);
+					// Keep every digit that fits in u128 (all of any in-range value); a dropped
+					// integer digit still scales the value, a dropped fractional one is truncated.
+					match mantissa.checked_mul(10).and_then(|m| m.checked_add(d)) {
+						Some(m) => {
+							mantissa = m;
+							if seen_point {
+								exponent = exponent.saturating_sub(1);
+							}
+						},
+						None if !seen_point => exponent = exponent.saturating_add(1),
+						None => {},
 					}
 				},
 				b'.' if !seen_point => seen_point = true,

@@ -24,8 +24,9 @@ pub fn relative_error(got: Fixed, want: Fixed) -> Fixed {
 	diff.checked_div(want.abs().max(RELATIVE_FLOOR)).unwrap_or(Fixed::MAX)
 }
 
-/// Compares every cell of `columns` filled in both tables (rows matched by position).
-pub fn compare(got: &Table, want: &Table, columns: &[String]) -> Result<BTreeMap<String, GroupError>, String> {
+/// Compares every cell of `columns` filled in both tables (rows matched by position), from
+/// row `first_row` (0-based) on.
+pub fn compare(got: &Table, want: &Table, columns: &[String], first_row: usize) -> Result<BTreeMap<String, GroupError>, String> {
 	if got.rows.len() != want.rows.len() {
 		return Err(format!("the expected table has {} rows, the replay {}", want.rows.len(), got.rows.len()));
 	}
@@ -34,7 +35,7 @@ pub fn compare(got: &Table, want: &Table, columns: &[String]) -> Result<BTreeMap
 		if !want.index.contains_key(column) {
 			continue;
 		}
-		for row in 0..got.rows.len() {
+		for row in first_row..got.rows.len() {
 			let (Some(g), Some(w)) = (got.get(row, column), want.get(row, column)) else { continue };
 			let e = relative_error(g, w);
 			let entry = groups.entry(column_group(column)).or_insert(GroupError { max_relative_error: Fixed::ZERO, cells: 0, worst: (row, column.clone()) });

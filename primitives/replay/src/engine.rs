@@ -318,7 +318,7 @@ impl<'a> Replay<'a> {
 	fn settle(&mut self, row: usize, bundles: &[(u32, Fixed, ValueBundle<u32>)], out: &mut Table) -> Result<(), String> {
 		let l = self.layout;
 		let s = self.settings;
-		let e = |what: &str| move |x: allora_synthesis::Error| err(row, format!("{what}: {x:?}"));
+		let e = |what: &'static str| move |x: allora_synthesis::Error| err(row, format!("{what}: {x:?}"));
 
 		// Network losses (5.3).
 		let reports: Vec<(Fixed, &ValueBundle<u32>)> = bundles.iter().map(|(_, st, b)| (*st, b)).collect();

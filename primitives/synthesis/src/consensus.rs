@@ -267,7 +267,7 @@ impl ScoreEvaluator for GramScores {
 			}
 		}
 		let norm = norm2.max(Fixed::ZERO).sqrt()?;
-		dist2.iter().map(|d2| score(d2.max(Fixed::ZERO).sqrt()?, norm, &self.params)).collect()
+		dist2.iter().map(|d2| score((*d2).max(Fixed::ZERO).sqrt()?, norm, &self.params)).collect()
 	}
 }
 

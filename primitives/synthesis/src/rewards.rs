@@ -94,7 +94,7 @@ mod tests {
 		let u = forecasting_utility(f("1"), &[f("0.5"), f("0.5")], Fixed::ZERO, f("1")).unwrap_or(ForecastingUtility { chi: Fixed::ZERO, tau: Fixed::ZERO });
 		assert_eq!(u.chi, f("0.5"));
 		let gamma = normalization_factor(f("2"), f("2"), u.chi).unwrap_or_default();
-		assert_eq!(gamma, f("1"));
+		assert_eq!(gamma, f("2"));
 		let t = task_rewards(f("2"), f("2"), f("4"), u.chi, gamma, f("2")).unwrap_or(TaskRewards { inference: Fixed::ZERO, forecasting: Fixed::ZERO, reputation: Fixed::ZERO });
 		assert_eq!((t.inference, t.forecasting, t.reputation), (f("0.5"), f("0.5"), f("1")));
 	}
