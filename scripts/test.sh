@@ -13,9 +13,9 @@ bash scripts/setup.sh
 # Shared data (the research simulator's vectors) lives beside the checkout.
 export ALLORA_SHARED_DIR="${ALLORA_SHARED_DIR:-$(cd .. && pwd)/shared}"
 
-echo "== build (release)"
-cargo build --release --locked -p allora-node
-
+# One cargo invocation builds everything (the node binary included, which the node's
+# integration tests need): a second invocation with another package selection would unify
+# features differently and rebuild large parts of the tree.
 echo "== cargo test (release, whole workspace)"
 cargo test --release --locked --workspace
 

@@ -42,7 +42,7 @@ export async function startDevNode(extraArgs = []) {
   const basePath = mkdtempSync(join(tmpdir(), 'allora-e2e-'));
   const args = [
     '--dev', '--base-path', basePath,
-    '--rpc-port', String(rpcPort), '--port', String(p2pPort),
+    '--rpc-port', String(rpcPort),
     '--prometheus-port', String(promPort),
     '--no-telemetry', '--no-mdns', '--listen-addr', `/ip4/127.0.0.1/tcp/${p2pPort}`,
     ...extraArgs,
