@@ -21,7 +21,9 @@ impl DotAccumulator {
 	pub fn add_product(&mut self, a: Fixed, b: Fixed) {
 		let (a, b) = (a.into_raw(), b.into_raw());
 		let negative = (a < 0) != (b < 0);
-		let (hi, lo) = crate::wide::mul_wide(a.unsigned_abs(), b.unsigned_abs());
+		let (ua, ub) = (a.unsigned_abs(), b.unsigned_abs());
+		// Both below 2^64 (|x| < 18.4 as a number): the product fits in u128.
+		let (hi, lo) = if (ua | ub) >> 64 == 0 { (0, ua.wrapping_mul(ub)) } else { crate::wide::mul_wide(ua, ub) };
 		let (hi, lo) = if negative { neg256(hi, lo) } else { (hi, lo) };
 		let (new_lo, carry) = self.lo.overflowing_add(lo);
 		self.lo = new_lo;

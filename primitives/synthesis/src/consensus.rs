@@ -190,19 +190,20 @@ impl GramScores {
 						.collect::<Result<Vec<_>>>()
 				})
 				.collect::<Result<_>>()?;
-			let raw_rows: Vec<Vec<Fixed>> = vectors
-				.iter()
-				.map(|v| coords.iter().map(|&c| v.get(c).copied().flatten().unwrap_or(Fixed::ZERO)).collect())
-				.collect();
+			// The fillers of these coordinates: V_mc = Ṽ_mc + D_c for every reporter m.
+			let d: Vec<Fixed> = coords.iter().map(|&c| fill.get(c).copied().flatten().unwrap_or(Fixed::ZERO)).collect();
+			let d_dot: Vec<Fixed> = centred_rows.iter().map(|row| allora_math::dot(row, &d)).collect::<core::result::Result<_, _>>()?;
+			let dd = allora_math::dot(&d, &d)?;
 			let mut centred = vec![Fixed::ZERO; r.saturating_mul(r)];
 			let mut raw = vec![Fixed::ZERO; r.saturating_mul(r)];
 			for m in 0..r {
 				for n in m..r {
-					let (a, b) = (centred_rows.get(m), centred_rows.get(n));
-					let (ra, rb) = (raw_rows.get(m), raw_rows.get(n));
-					let (Some(a), Some(b), Some(ra), Some(rb)) = (a, b, ra, rb) else { return Err(Error::LengthMismatch) };
+					let (Some(a), Some(b)) = (centred_rows.get(m), centred_rows.get(n)) else { return Err(Error::LengthMismatch) };
 					let g = allora_math::dot(a, b)?;
-					let u = allora_math::dot(ra, rb)?;
+					// ⟨V_m, V_n⟩ = ⟨Ṽ_m, Ṽ_n⟩ + ⟨Ṽ_m, D⟩ + ⟨Ṽ_n, D⟩ + ⟨D, D⟩ (only read for reporters).
+					let dm = d_dot.get(m).copied().unwrap_or(Fixed::ZERO);
+					let dn = d_dot.get(n).copied().unwrap_or(Fixed::ZERO);
+					let u = g.checked_add(dm)?.checked_add(dn)?.checked_add(dd)?;
 					for (i, j) in [(m, n), (n, m)] {
 						let idx = i.saturating_mul(r).saturating_add(j);
 						if let Some(slot) = centred.get_mut(idx) {

@@ -168,13 +168,36 @@ impl<A: Ord + Clone> ValueBundle<A> {
 /// Aligns reputers' bundles into loss vectors over the union of their coordinates; a
 /// coordinate a reputer did not report is `None` (the NaN of spec 5.6).
 pub fn loss_vectors<A: Ord + Clone>(bundles: &[&ValueBundle<A>]) -> Vec<Vec<Option<Fixed>>> {
-	let per_reputer: Vec<BTreeMap<Coordinate<A>, Fixed>> = bundles.iter().map(|b| b.entries().into_iter().collect()).collect();
-	let mut coordinates: Vec<Coordinate<A>> = per_reputer.iter().flat_map(|m| m.keys().cloned()).collect();
+	// `entries` is sorted by coordinate, so the union is a sort-free merge in the common case
+	// where every reputer reports the same coordinates.
+	let per_reputer: Vec<Vec<(Coordinate<A>, Fixed)>> = bundles.iter().map(|b| b.entries()).collect();
+	let same = per_reputer.windows(2).all(|w| match w {
+		[a, b] => a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.0 == y.0),
+		_ => true,
+	});
+	if same {
+		return per_reputer.into_iter().map(|e| e.into_iter().map(|(_, v)| Some(v)).collect()).collect();
+	}
+	let mut coordinates: Vec<Coordinate<A>> = per_reputer.iter().flat_map(|e| e.iter().map(|(c, _)| c.clone())).collect();
 	coordinates.sort();
 	coordinates.dedup();
 	per_reputer
 		.iter()
-		.map(|m| coordinates.iter().map(|c| m.get(c).copied()).collect())
+		.map(|entries| {
+			// Two sorted sequences: walk them together.
+			let mut it = entries.iter().peekable();
+			coordinates
+				.iter()
+				.map(|c| match it.peek() {
+					Some((k, v)) if k == c => {
+						let v = *v;
+						it.next();
+						Some(v)
+					},
+					_ => None,
+				})
+				.collect()
+		})
 		.collect()
 }
 
