@@ -17,7 +17,9 @@ fn bench_network_inference(c: &mut Criterion) {
 	group.sample_size(10).measurement_time(Duration::from_secs(5));
 	for shape in SHAPES {
 		let f = fixture(shape, 1);
-		group.bench_with_input(BenchmarkId::from_parameter(label(shape)), &f, |b, f| b.iter(|| network_inference(black_box(f))));
+		group.bench_with_input(BenchmarkId::from_parameter(label(shape)), &f, |b, f| {
+			b.iter(|| network_inference(black_box(f)))
+		});
 	}
 	group.finish();
 }
@@ -28,7 +30,9 @@ fn bench_close_reputer_nonce(c: &mut Criterion) {
 	for shape in SHAPES {
 		let f = fixture(shape, 2);
 		for (name, consensus) in [("fast", Consensus::Fast), ("baseline", Consensus::Baseline)] {
-			group.bench_with_input(BenchmarkId::new(name, label(shape)), &f, |b, f| b.iter(|| close_reputer_nonce(black_box(f), consensus)));
+			group.bench_with_input(BenchmarkId::new(name, label(shape)), &f, |b, f| {
+				b.iter(|| close_reputer_nonce(black_box(f), consensus))
+			});
 		}
 	}
 	group.finish();

@@ -71,7 +71,9 @@ pub fn fixture(shape: Shape, seed: u64) -> Fixture {
 	let forecasts = (0..nf)
 		.map(|k| Forecast {
 			forecaster: forecaster(k),
-			elements: (0..ELEMENTS_PER_FORECAST.min(ni)).map(|e| (inferer((k * 7 + e * 5) % ni), rng.uniform(-7, -5))).collect(),
+			elements: (0..ELEMENTS_PER_FORECAST.min(ni))
+				.map(|e| (inferer((k * 7 + e * 5) % ni), rng.uniform(-7, -5)))
+				.collect(),
 		})
 		.collect();
 	let mut regrets = Regrets::new(rng.uniform(-3, -2));
@@ -82,18 +84,26 @@ pub fn fixture(shape: Shape, seed: u64) -> Fixture {
 			regrets.one_out_inferer_inferer.insert((inferer(o), inferer(j)), rng.uniform(-1, 1));
 		}
 		for k in 0..nf {
-			regrets.one_out_forecaster_inferer.insert((forecaster(k), inferer(j)), rng.uniform(-1, 1));
-			regrets.one_in_forecaster_inferer.insert((forecaster(k), inferer(j)), rng.uniform(-1, 1));
+			regrets
+				.one_out_forecaster_inferer
+				.insert((forecaster(k), inferer(j)), rng.uniform(-1, 1));
+			regrets
+				.one_in_forecaster_inferer
+				.insert((forecaster(k), inferer(j)), rng.uniform(-1, 1));
 		}
 	}
 	for k in 0..nf {
 		regrets.forecaster.insert(forecaster(k), rng.uniform(-1, 1));
 		regrets.one_in_forecaster_self.insert(forecaster(k), rng.uniform(-1, 1));
 		for o in 0..ni {
-			regrets.one_out_inferer_forecaster.insert((inferer(o), forecaster(k)), rng.uniform(-1, 1));
+			regrets
+				.one_out_inferer_forecaster
+				.insert((inferer(o), forecaster(k)), rng.uniform(-1, 1));
 		}
 		for o in 0..nf {
-			regrets.one_out_forecaster_forecaster.insert((forecaster(o), forecaster(k)), rng.uniform(-1, 1));
+			regrets
+				.one_out_forecaster_forecaster
+				.insert((forecaster(o), forecaster(k)), rng.uniform(-1, 1));
 		}
 	}
 	// A "true" loss per quantity, seen by each reputer with noise.
@@ -107,7 +117,9 @@ pub fn fixture(shape: Shape, seed: u64) -> Fixture {
 		truth.one_out_forecaster.insert(forecaster(k), rng.uniform(-7, -6));
 		truth.one_in_forecaster.insert(forecaster(k), rng.uniform(-7, -6));
 		for j in 0..ni {
-			truth.one_out_inferer_forecaster.insert((forecaster(k), inferer(j)), rng.uniform(-7, -5));
+			truth
+				.one_out_inferer_forecaster
+				.insert((forecaster(k), inferer(j)), rng.uniform(-7, -5));
 		}
 	}
 	let reputers = (0..nr)
@@ -127,8 +139,12 @@ pub fn fixture(shape: Shape, seed: u64) -> Fixture {
 			(stake, b)
 		})
 		.collect();
-	let coefficients = (0..nr).map(|m| if m % 3 == 0 { Fixed::ONE } else { rng.uniform(0, 1) }).collect();
-	let history = ((0..10).map(|_| rng.uniform(-1, 1)).collect(), (0..10).map(|_| rng.uniform(-1, 1)).collect());
+	let coefficients =
+		(0..nr).map(|m| if m % 3 == 0 { Fixed::ONE } else { rng.uniform(0, 1) }).collect();
+	let history = (
+		(0..10).map(|_| rng.uniform(-1, 1)).collect(),
+		(0..10).map(|_| rng.uniform(-1, 1)).collect(),
+	);
 	Fixture { inferences, forecasts, regrets, reputers, coefficients, history }
 }
 
@@ -168,28 +184,50 @@ pub struct Closed {
 /// Path 2: network losses, regret updates, reputer scores with the listening-coefficient
 /// ascent, worker scores and reward fractions.
 pub fn close_reputer_nonce(f: &Fixture, consensus: Consensus) -> Closed {
-	let reports: Vec<(Fixed, &ValueBundle<u32>)> = f.reputers.iter().map(|(s, b)| (*s, b)).collect();
+	let reports: Vec<(Fixed, &ValueBundle<u32>)> =
+		f.reputers.iter().map(|(s, b)| (*s, b)).collect();
 	let net = losses::network_losses(&reports).expect("losses");
-	let updated = regrets::updated_regrets(&net, &f.regrets, RegretParams::simulator().alpha_regret).expect("regrets");
+	let updated =
+		regrets::updated_regrets(&net, &f.regrets, RegretParams::simulator().alpha_regret)
+			.expect("regrets");
 	let bundles: Vec<&ValueBundle<u32>> = f.reputers.iter().map(|(_, b)| b).collect();
 	let stakes: Vec<Fixed> = f.reputers.iter().map(|(s, _)| *s).collect();
 	let vectors = losses::loss_vectors(&bundles);
 	let params = ReputerParams::defaults();
 	let outcome = match consensus {
 		Consensus::Fast => consensus::reputer_scores(&vectors, &stakes, &f.coefficients, &params),
-		Consensus::Baseline => consensus::reputer_scores_baseline(&vectors, &stakes, &f.coefficients, &params),
+		Consensus::Baseline => {
+			consensus::reputer_scores_baseline(&vectors, &stakes, &f.coefficients, &params)
+		},
 	}
 	.expect("consensus");
 	let rp = RewardParams::simulator();
-	let inferer_scores: Vec<Fixed> = scores::inferer_scores(&net).expect("scores").scores.into_values().collect();
-	let forecaster_scores: Vec<Fixed> = scores::forecaster_scores(&net).expect("scores").scores.into_values().collect();
+	let inferer_scores: Vec<Fixed> =
+		scores::inferer_scores(&net).expect("scores").scores.into_values().collect();
+	let forecaster_scores: Vec<Fixed> =
+		scores::forecaster_scores(&net).expect("scores").scores.into_values().collect();
 	let mut iw = inferer_scores.clone();
 	iw.extend(f.history.0.iter().copied());
 	let mut fw = forecaster_scores.clone();
 	fw.extend(f.history.1.iter().copied());
-	let fi = fractions::worker_reward_fractions(&inferer_scores, &iw[..10.min(iw.len())], rp.p_reward_inference, rp.c_reward_inference, rp.epsilon).expect("fractions");
-	let ff = fractions::worker_reward_fractions(&forecaster_scores, &fw[..10.min(fw.len())], rp.p_reward_forecast, rp.c_reward_forecast, rp.epsilon).expect("fractions");
-	let fr = fractions::reputer_reward_fractions(&stakes, &outcome.scores, rp.p_reward_reputer).expect("fractions");
+	let fi = fractions::worker_reward_fractions(
+		&inferer_scores,
+		&iw[..10.min(iw.len())],
+		rp.p_reward_inference,
+		rp.c_reward_inference,
+		rp.epsilon,
+	)
+	.expect("fractions");
+	let ff = fractions::worker_reward_fractions(
+		&forecaster_scores,
+		&fw[..10.min(fw.len())],
+		rp.p_reward_forecast,
+		rp.c_reward_forecast,
+		rp.epsilon,
+	)
+	.expect("fractions");
+	let fr = fractions::reputer_reward_fractions(&stakes, &outcome.scores, rp.p_reward_reputer)
+		.expect("fractions");
 	Closed { losses: net, regrets: updated, reputers: outcome, fractions: (fi, ff, fr) }
 }
 

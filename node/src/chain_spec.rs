@@ -6,8 +6,8 @@ use allora_runtime::{
 	AccountId, Balance, ALLO, SS58_PREFIX, TOKEN_DECIMALS, TOKEN_SYMBOL, WASM_BINARY,
 };
 use sc_service::{ChainType, Properties};
-use sp_core::{crypto::Pair, ed25519, sr25519};
 use sp_core::crypto::DEV_PHRASE;
+use sp_core::{crypto::Pair, ed25519, sr25519};
 
 /// The chain specification of this node: generic over the runtime's genesis config.
 pub type ChainSpec = sc_service::GenericChainSpec;
@@ -27,7 +27,9 @@ pub fn properties() -> Properties {
 }
 
 fn wasm() -> Result<&'static [u8], String> {
-	WASM_BINARY.ok_or_else(|| "The runtime's wasm binary is not available (built with SKIP_WASM_BUILD?)".to_string())
+	WASM_BINARY.ok_or_else(|| {
+		"The runtime's wasm binary is not available (built with SKIP_WASM_BUILD?)".to_string()
+	})
 }
 
 /// `dev`: a single validator (Alice), funded dev accounts, Alice as sudo.

@@ -20,14 +20,19 @@ fn export(chain: &str, raw: bool) -> Value {
 		cmd.arg("--raw");
 	}
 	let out = cmd.output().expect("allora-node runs");
-	assert!(out.status.success(), "export-chain-spec {chain} failed: {}", String::from_utf8_lossy(&out.stderr));
+	assert!(
+		out.status.success(),
+		"export-chain-spec {chain} failed: {}",
+		String::from_utf8_lossy(&out.stderr)
+	);
 	serde_json::from_slice(&out.stdout).expect("export-chain-spec prints JSON")
 }
 
 fn committed(file: &str) -> Value {
 	let path = repo_root().join("chain-specs").join(file);
-	let text = std::fs::read_to_string(&path)
-		.unwrap_or_else(|e| panic!("{} is missing ({e}): run scripts/generate-chain-specs.sh", path.display()));
+	let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+		panic!("{} is missing ({e}): run scripts/generate-chain-specs.sh", path.display())
+	});
 	serde_json::from_str(&text).expect("committed chain spec is JSON")
 }
 
@@ -82,7 +87,10 @@ fn specs_report_allo_properties_and_expected_ids() {
 	}
 	// The testnet has no sudo key; the dev and local presets do.
 	let dev = committed("dev.json");
-	assert_eq!(dev["genesis"]["runtimeGenesis"]["patch"]["sudo"]["key"].as_str().map(str::len), Some(48));
+	assert_eq!(
+		dev["genesis"]["runtimeGenesis"]["patch"]["sudo"]["key"].as_str().map(str::len),
+		Some(48)
+	);
 }
 
 #[test]

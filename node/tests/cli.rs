@@ -3,7 +3,10 @@
 use std::process::Command;
 
 fn run(args: &[&str]) -> (Option<i32>, String) {
-	let out = Command::new(env!("CARGO_BIN_EXE_allora-node")).args(args).output().expect("allora-node runs");
+	let out = Command::new(env!("CARGO_BIN_EXE_allora-node"))
+		.args(args)
+		.output()
+		.expect("allora-node runs");
 	(out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 

@@ -16,10 +16,11 @@ use sp_keyring::Sr25519Keyring;
 /// Deep-merges a genesis patch into a full config, as the chain-spec builder does.
 fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
 	match (base, patch) {
-		(serde_json::Value::Object(b), serde_json::Value::Object(p)) =>
+		(serde_json::Value::Object(b), serde_json::Value::Object(p)) => {
 			for (k, v) in p {
 				merge(b.entry(k).or_insert(serde_json::Value::Null), v);
-			},
+			}
+		},
 		(b, p) => *b = p,
 	}
 }
@@ -90,10 +91,7 @@ fn local_testnet_preset_has_alice_and_bob_as_validators() {
 		);
 		assert_eq!(pallet_babe::Authorities::<Runtime>::get().len(), 2);
 		assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 2);
-		assert_eq!(
-			Balances::free_balance(Sr25519Keyring::Ferdie.to_account_id()),
-			DEV_ENDOWMENT
-		);
+		assert_eq!(Balances::free_balance(Sr25519Keyring::Ferdie.to_account_id()), DEV_ENDOWMENT);
 	});
 }
 

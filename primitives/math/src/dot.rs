@@ -23,7 +23,11 @@ impl DotAccumulator {
 		let negative = (a < 0) != (b < 0);
 		let (ua, ub) = (a.unsigned_abs(), b.unsigned_abs());
 		// Both below 2^64 (|x| < 18.4 as a number): the product fits in u128.
-		let (hi, lo) = if (ua | ub) >> 64 == 0 { (0, ua.wrapping_mul(ub)) } else { crate::wide::mul_wide(ua, ub) };
+		let (hi, lo) = if (ua | ub) >> 64 == 0 {
+			(0, ua.wrapping_mul(ub))
+		} else {
+			crate::wide::mul_wide(ua, ub)
+		};
 		let (hi, lo) = if negative { neg256(hi, lo) } else { (hi, lo) };
 		let (new_lo, carry) = self.lo.overflowing_add(lo);
 		self.lo = new_lo;
@@ -67,7 +71,10 @@ mod tests {
 	fn dot_is_exact_until_the_final_truncation() {
 		let a = [fx("0.1"), fx("-0.2"), fx("1e10")];
 		let b = [fx("0.3"), fx("0.4"), fx("1e10")];
-		assert_eq!(dot(&a, &b), Ok(fx("100000000000000000000").checked_add(fx("-0.05")).unwrap_or_default()));
+		assert_eq!(
+			dot(&a, &b),
+			Ok(fx("100000000000000000000").checked_add(fx("-0.05")).unwrap_or_default())
+		);
 		// Per-term truncation would lose these: 3 · (1e-18 · 0.5).
 		let tiny = [Fixed::EPSILON; 4];
 		let half = [fx("0.5"); 4];

@@ -206,8 +206,9 @@ impl Fixed {
 			return Err(MathError::DivisionByZero);
 		}
 		let negative = ((self.0 < 0) != (a.0 < 0)) != (b.0 < 0);
-		let magnitude = mul_div_floor(self.0.unsigned_abs(), a.0.unsigned_abs(), b.0.unsigned_abs())
-			.ok_or(MathError::Overflow)?;
+		let magnitude =
+			mul_div_floor(self.0.unsigned_abs(), a.0.unsigned_abs(), b.0.unsigned_abs())
+				.ok_or(MathError::Overflow)?;
 		Fixed::from_sign_magnitude(negative, magnitude)
 	}
 
@@ -296,7 +297,10 @@ mod tests {
 		assert_eq!(Fixed::from_raw(1).checked_mul(fx("0.5")), Ok(Fixed::ZERO));
 		assert_eq!(Fixed::from_raw(-3).checked_mul(fx("0.5")), Ok(Fixed::from_raw(-1)));
 		// Operands whose raw product exceeds u128 take the split path.
-		assert_eq!(fx("123456789.123456789").checked_mul(fx("1000")), Ok(fx("123456789123.456789")));
+		assert_eq!(
+			fx("123456789.123456789").checked_mul(fx("1000")),
+			Ok(fx("123456789123.456789"))
+		);
 		assert_eq!(fx("1e10").checked_mul(fx("1e10")), Ok(fx("1e20")));
 		assert_eq!(fx("1e11").checked_mul(fx("1e10")), Err(MathError::Overflow));
 	}

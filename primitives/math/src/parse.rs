@@ -33,7 +33,9 @@ impl FromStr for Fixed {
 			_ => (false, s),
 		};
 		let (mantissa_str, exp_str) = match body.find(['e', 'E']) {
-			Some(i) => (body.get(..i).unwrap_or(""), Some(body.get(i.saturating_add(1)..).unwrap_or(""))),
+			Some(i) => {
+				(body.get(..i).unwrap_or(""), Some(body.get(i.saturating_add(1)..).unwrap_or("")))
+			},
 			None => (body, None),
 		};
 		let mut exponent: i64 = match exp_str {
@@ -127,7 +129,10 @@ mod tests {
 			"0.12345678901234567890123456789012345678901234".parse::<Fixed>(),
 			Ok(Fixed::from_raw(123_456_789_012_345_678))
 		);
-		assert_eq!("123456789012345678901234567890123456789012".parse::<Fixed>(), Err(ParseFixedError::Overflow));
+		assert_eq!(
+			"123456789012345678901234567890123456789012".parse::<Fixed>(),
+			Err(ParseFixedError::Overflow)
+		);
 	}
 
 	#[test]

@@ -40,7 +40,9 @@ impl Fixed {
 		let half = if x >= 0 { LN2 / 2 } else { -(LN2 / 2) };
 		let k = x.checked_add(half).ok_or(MathError::Overflow)? / LN2;
 		let x36 = x.checked_mul(SCALE).ok_or(MathError::Overflow)?;
-		let r36 = x36.checked_sub(k.checked_mul(LN2_36).ok_or(MathError::Overflow)?).ok_or(MathError::Overflow)?;
+		let r36 = x36
+			.checked_sub(k.checked_mul(LN2_36).ok_or(MathError::Overflow)?)
+			.ok_or(MathError::Overflow)?;
 		let r = r36 / SCALE;
 
 		// Taylor series of e^r in Horner form, 1 + r(1 + r/2(1 + r/3(…))): each step's

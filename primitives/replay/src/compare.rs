@@ -26,9 +26,18 @@ pub fn relative_error(got: Fixed, want: Fixed) -> Fixed {
 
 /// Compares every cell of `columns` filled in both tables (rows matched by position), from
 /// row `first_row` (0-based) on.
-pub fn compare(got: &Table, want: &Table, columns: &[String], first_row: usize) -> Result<BTreeMap<String, GroupError>, String> {
+pub fn compare(
+	got: &Table,
+	want: &Table,
+	columns: &[String],
+	first_row: usize,
+) -> Result<BTreeMap<String, GroupError>, String> {
 	if got.rows.len() != want.rows.len() {
-		return Err(format!("the expected table has {} rows, the replay {}", want.rows.len(), got.rows.len()));
+		return Err(format!(
+			"the expected table has {} rows, the replay {}",
+			want.rows.len(),
+			got.rows.len()
+		));
 	}
 	let mut groups: BTreeMap<String, GroupError> = BTreeMap::new();
 	for column in columns {
@@ -36,9 +45,15 @@ pub fn compare(got: &Table, want: &Table, columns: &[String], first_row: usize) 
 			continue;
 		}
 		for row in first_row..got.rows.len() {
-			let (Some(g), Some(w)) = (got.get(row, column), want.get(row, column)) else { continue };
+			let (Some(g), Some(w)) = (got.get(row, column), want.get(row, column)) else {
+				continue;
+			};
 			let e = relative_error(g, w);
-			let entry = groups.entry(column_group(column)).or_insert(GroupError { max_relative_error: Fixed::ZERO, cells: 0, worst: (row, column.clone()) });
+			let entry = groups.entry(column_group(column)).or_insert(GroupError {
+				max_relative_error: Fixed::ZERO,
+				cells: 0,
+				worst: (row, column.clone()),
+			});
 			entry.cells += 1;
 			if e > entry.max_relative_error {
 				entry.max_relative_error = e;

@@ -121,7 +121,9 @@ impl<'a> Replay<'a> {
 				}
 			}
 			for o in 0..nw {
-				let Some(v) = g(format!("inference_regret_worker_{w}_oneout_{o}")) else { continue };
+				let Some(v) = g(format!("inference_regret_worker_{w}_oneout_{o}")) else {
+					continue;
+				};
 				let key = (o as u32, id);
 				match (o < ni, w < ni) {
 					(true, true) => r.one_out_inferer_inferer.insert(key, v),
@@ -150,11 +152,13 @@ impl<'a> Replay<'a> {
 		r.initial = match self.settings.initial_regret {
 			Some(v) => v,
 			None => {
-				let seeded: Vec<Fixed> = r.inferer.values().chain(r.forecaster.values()).copied().collect();
+				let seeded: Vec<Fixed> =
+					r.inferer.values().chain(r.forecaster.values()).copied().collect();
 				if seeded.is_empty() {
 					Fixed::ZERO
 				} else {
-					regrets::initial_regret(&seeded, &self.settings.regret).map_err(|e| err(0, format!("initial regret: {e:?}")))?
+					regrets::initial_regret(&seeded, &self.settings.regret)
+						.map_err(|e| err(0, format!("initial regret: {e:?}")))?
 				}
 			},
 		};
@@ -195,9 +199,15 @@ impl<'a> Replay<'a> {
 	/// Inferers and forecasters with a submission in `row`.
 	fn submitters(&self, row: usize) -> (BTreeSet<u32>, BTreeSet<u32>) {
 		let l = self.layout;
-		let inferers = (0..l.inferers).filter(|j| self.get(row, &format!("inference_{j}")).is_some()).map(|j| l.inferer_id(j)).collect();
+		let inferers = (0..l.inferers)
+			.filter(|j| self.get(row, &format!("inference_{j}")).is_some())
+			.map(|j| l.inferer_id(j))
+			.collect();
 		let forecasters = (0..l.forecasters)
-			.filter(|k| (0..l.inferers).any(|j| self.get(row, &format!("forecasted_loss_{k}_for_{j}")).is_some()))
+			.filter(|k| {
+				(0..l.inferers)
+					.any(|j| self.get(row, &format!("forecasted_loss_{k}_for_{j}")).is_some())
+			})
 			.map(|k| l.forecaster_id(k))
 			.collect();
 		(inferers, forecasters)
@@ -218,18 +228,32 @@ impl<'a> Replay<'a> {
 
 	fn synthesis(&mut self, row: usize, out: &mut Table) -> Result<(), String> {
 		let l = self.layout;
-		let inferences: Vec<(u32, Fixed)> = (0..l.inferers).filter_map(|j| Some((l.inferer_id(j), self.get(row, &format!("inference_{j}"))?))).collect();
+		let inferences: Vec<(u32, Fixed)> = (0..l.inferers)
+			.filter_map(|j| Some((l.inferer_id(j), self.get(row, &format!("inference_{j}"))?)))
+			.collect();
 		let forecasts: Vec<Forecast<u32>> = (0..l.forecasters)
 			.filter_map(|k| {
-				let elements: Vec<(u32, Fixed)> = (0..l.inferers).filter_map(|j| Some((l.inferer_id(j), self.get(row, &format!("forecasted_loss_{k}_for_{j}"))?))).collect();
-				(!elements.is_empty()).then(|| Forecast { forecaster: l.forecaster_id(k), elements })
+				let elements: Vec<(u32, Fixed)> = (0..l.inferers)
+					.filter_map(|j| {
+						Some((
+							l.inferer_id(j),
+							self.get(row, &format!("forecasted_loss_{k}_for_{j}"))?,
+						))
+					})
+					.collect();
+				(!elements.is_empty())
+					.then(|| Forecast { forecaster: l.forecaster_id(k), elements })
 			})
 			.collect();
 		if let Some(l_star) = self.state.latest_network_loss {
 			for f in &forecasts {
 				let k = l.forecaster_index(f.forecaster);
 				for (j, loss) in &f.elements {
-					out.set(row, &format!("forecasted_regret_{k}_inferer_{j}"), l_star.checked_sub(*loss).ok());
+					out.set(
+						row,
+						&format!("forecasted_regret_{k}_inferer_{j}"),
+						l_star.checked_sub(*loss).ok(),
+					);
 				}
 			}
 		}
@@ -243,7 +267,8 @@ impl<'a> Replay<'a> {
 			regrets: &self.state.regrets,
 			params: self.settings.synthesis,
 		};
-		let ni = inference::network_inference(&input).map_err(|e| err(row, format!("network inference: {e:?}")))?;
+		let ni = inference::network_inference(&input)
+			.map_err(|e| err(row, format!("network inference: {e:?}")))?;
 		let v = &ni.values;
 		out.set(row, "network_inference", Some(v.combined));
 		out.set(row, "network_naive_inference", Some(v.naive));
@@ -251,16 +276,28 @@ impl<'a> Replay<'a> {
 			out.set(row, &format!("network_inference_errorbar_{i}"), Some(*x));
 		}
 		for (id, x) in &v.forecaster {
-			out.set(row, &format!("forecast_implied_inference_{}", l.forecaster_index(*id)), Some(*x));
+			out.set(
+				row,
+				&format!("forecast_implied_inference_{}", l.forecaster_index(*id)),
+				Some(*x),
+			);
 		}
 		for ((kid, j), x) in &v.one_out_inferer_forecaster {
-			out.set(row, &format!("forecast_implied_inference_{}_oneout_{j}", l.forecaster_index(*kid)), Some(*x));
+			out.set(
+				row,
+				&format!("forecast_implied_inference_{}_oneout_{j}", l.forecaster_index(*kid)),
+				Some(*x),
+			);
 		}
 		for (id, x) in v.one_out_inferer.iter().chain(v.one_out_forecaster.iter()) {
 			out.set(row, &format!("network_inference_oneout_{id}"), Some(*x));
 		}
 		for (id, x) in &v.one_in_forecaster {
-			out.set(row, &format!("network_naive_inference_onein_{}", l.forecaster_index(*id)), Some(*x));
+			out.set(
+				row,
+				&format!("network_naive_inference_onein_{}", l.forecaster_index(*id)),
+				Some(*x),
+			);
 		}
 		Ok(())
 	}
@@ -276,9 +313,14 @@ impl<'a> Replay<'a> {
 			if !any {
 				continue;
 			}
-			let combined = g("network_inference").ok_or_else(|| err(row, format!("reputer {m} reported losses but not `reputer_{m}_loss_network_inference`")))?;
+			let combined =
+				g("network_inference").ok_or_else(|| {
+					err(row, format!("reputer {m} reported losses but not `reputer_{m}_loss_network_inference`"))
+				})?;
 			let naive = g("naive_network_inference").ok_or_else(|| err(row, format!("reputer {m} reported losses but not `reputer_{m}_loss_naive_network_inference`")))?;
-			let stake = self.get(row, &format!("reputer_stake_{m}")).ok_or_else(|| err(row, format!("reputer {m} reported losses but `reputer_stake_{m}` is empty")))?;
+			let stake = self.get(row, &format!("reputer_stake_{m}")).ok_or_else(|| {
+				err(row, format!("reputer {m} reported losses but `reputer_stake_{m}` is empty"))
+			})?;
 			let mut b = ValueBundle::new(combined, naive);
 			for j in 0..l.inferers {
 				let id = l.inferer_id(j);
@@ -315,13 +357,21 @@ impl<'a> Replay<'a> {
 	}
 
 	/// Everything that happens once a round's losses are known (spec 5.2-6.7).
-	fn settle(&mut self, row: usize, bundles: &[(u32, Fixed, ValueBundle<u32>)], out: &mut Table) -> Result<(), String> {
+	fn settle(
+		&mut self,
+		row: usize,
+		bundles: &[(u32, Fixed, ValueBundle<u32>)],
+		out: &mut Table,
+	) -> Result<(), String> {
 		let l = self.layout;
 		let s = self.settings;
-		let e = |what: &'static str| move |x: allora_synthesis::Error| err(row, format!("{what}: {x:?}"));
+		let e = |what: &'static str| {
+			move |x: allora_synthesis::Error| err(row, format!("{what}: {x:?}"))
+		};
 
 		// Network losses (5.3).
-		let reports: Vec<(Fixed, &ValueBundle<u32>)> = bundles.iter().map(|(_, st, b)| (*st, b)).collect();
+		let reports: Vec<(Fixed, &ValueBundle<u32>)> =
+			bundles.iter().map(|(_, st, b)| (*st, b)).collect();
 		let net = losses::network_losses(&reports).map_err(e("network losses"))?;
 		out.set(row, "network_loss", Some(net.combined));
 		out.set(row, "network_naive_loss", Some(net.naive));
@@ -329,38 +379,62 @@ impl<'a> Replay<'a> {
 			out.set(row, &format!("inference_loss_{id}"), Some(*x));
 		}
 		for (id, x) in &net.forecaster {
-			out.set(row, &format!("forecast_implied_inference_loss_{}", l.forecaster_index(*id)), Some(*x));
+			out.set(
+				row,
+				&format!("forecast_implied_inference_loss_{}", l.forecaster_index(*id)),
+				Some(*x),
+			);
 		}
 		for ((kid, j), x) in &net.one_out_inferer_forecaster {
-			out.set(row, &format!("forecast_implied_inference_loss_{}_oneout_{j}", l.forecaster_index(*kid)), Some(*x));
+			out.set(
+				row,
+				&format!("forecast_implied_inference_loss_{}_oneout_{j}", l.forecaster_index(*kid)),
+				Some(*x),
+			);
 		}
 		for (id, x) in net.one_out_inferer.iter().chain(net.one_out_forecaster.iter()) {
 			out.set(row, &format!("network_loss_oneout_{id}"), Some(*x));
 		}
 		for (id, x) in &net.one_in_forecaster {
-			out.set(row, &format!("network_naive_loss_onein_{}", l.forecaster_index(*id)), Some(*x));
+			out.set(
+				row,
+				&format!("network_naive_loss_onein_{}", l.forecaster_index(*id)),
+				Some(*x),
+			);
 		}
 
 		// Regrets (5.4) and the topic initial regret (5.5).
 		let previous = &self.state.regrets;
-		let updated = regrets::updated_regrets(&net, previous, s.regret.alpha_regret).map_err(e("regrets"))?;
-		let experienced = |role: usize, ids: Vec<u32>, prior: &BTreeMap<u32, Fixed>| -> Result<Vec<u32>, String> {
+		let updated = regrets::updated_regrets(&net, previous, s.regret.alpha_regret)
+			.map_err(e("regrets"))?;
+		let experienced = |role: usize,
+		                   ids: Vec<u32>,
+		                   prior: &BTreeMap<u32, Fixed>|
+		 -> Result<Vec<u32>, String> {
 			let mut v = Vec::new();
 			for id in ids {
 				let n = self.state.inclusions[role].get(&id).copied().unwrap_or(0);
-				if regrets::is_experienced(prior.contains_key(&id), n, s.regret.alpha_regret).map_err(e("experience"))? {
+				if regrets::is_experienced(prior.contains_key(&id), n, s.regret.alpha_regret)
+					.map_err(e("experience"))?
+				{
 					v.push(id);
 				}
 			}
 			Ok(v)
 		};
-		let exp_inferers = experienced(INFERER, updated.inferer.keys().copied().collect(), &previous.inferer)?;
-		let exp_forecasters = experienced(FORECASTER, updated.forecaster.keys().copied().collect(), &previous.forecaster)?;
+		let exp_inferers =
+			experienced(INFERER, updated.inferer.keys().copied().collect(), &previous.inferer)?;
+		let exp_forecasters = experienced(
+			FORECASTER,
+			updated.forecaster.keys().copied().collect(),
+			&previous.forecaster,
+		)?;
 		write_regrets(&l, &updated, row, out);
 		let values = regrets::experienced_values(&updated, &exp_inferers, &exp_forecasters);
 		self.state.regrets.merge(updated);
 		if !values.is_empty() {
-			self.state.regrets.initial = regrets::initial_regret(&values, &s.regret).map_err(e("initial regret"))?;
+			self.state.regrets.initial =
+				regrets::initial_regret(&values, &s.regret).map_err(e("initial regret"))?;
 		}
 
 		// Reputer consensus (5.6).
@@ -368,12 +442,24 @@ impl<'a> Replay<'a> {
 		let stakes: Vec<Fixed> = bundles.iter().map(|(_, st, _)| *st).collect();
 		let refs: Vec<&ValueBundle<u32>> = bundles.iter().map(|(_, _, b)| b).collect();
 		let vectors = losses::loss_vectors(&refs);
-		let coefs: Vec<Fixed> = reputers.iter().map(|m| self.state.coefficients.get(m).copied().unwrap_or(Fixed::ONE)).collect();
-		let outcome = consensus::reputer_scores(&vectors, &stakes, &coefs, &s.reputer).map_err(e("reputer consensus"))?;
+		let coefs: Vec<Fixed> = reputers
+			.iter()
+			.map(|m| self.state.coefficients.get(m).copied().unwrap_or(Fixed::ONE))
+			.collect();
+		let outcome = consensus::reputer_scores(&vectors, &stakes, &coefs, &s.reputer)
+			.map_err(e("reputer consensus"))?;
 		for (i, m) in reputers.iter().enumerate() {
 			out.set(row, &format!("reputer_score_{m}"), outcome.scores.get(i).copied());
-			out.set(row, &format!("reputer_listening_coefficient_{m}"), outcome.coefficients.get(i).copied());
-			out.set(row, &format!("reputer_adjusted_stake_{m}"), outcome.adjusted_stakes.get(i).copied());
+			out.set(
+				row,
+				&format!("reputer_listening_coefficient_{m}"),
+				outcome.coefficients.get(i).copied(),
+			);
+			out.set(
+				row,
+				&format!("reputer_adjusted_stake_{m}"),
+				outcome.adjusted_stakes.get(i).copied(),
+			);
 			if let Some(c) = outcome.coefficients.get(i) {
 				self.state.coefficients.insert(*m, *c);
 			}
@@ -389,7 +475,8 @@ impl<'a> Replay<'a> {
 			out.set(row, &format!("forecaster_score_{}", l.forecaster_index(*id)), Some(*x));
 		}
 		self.state.history[INFERER].insert(0, inferer_scores.scores.values().copied().collect());
-		self.state.history[FORECASTER].insert(0, forecaster_scores.scores.values().copied().collect());
+		self.state.history[FORECASTER]
+			.insert(0, forecaster_scores.scores.values().copied().collect());
 		let max_samples = s.reward.max_samples_to_scale_scores as usize;
 		for h in self.state.history.iter_mut() {
 			h.truncate(max_samples.max(1));
@@ -402,12 +489,21 @@ impl<'a> Replay<'a> {
 		let f_scores: Vec<Fixed> = forecaster_scores.scores.values().copied().collect();
 		let i_frac = self.worker_fractions(row, INFERER, &i_ids, &i_scores)?;
 		let f_frac = self.worker_fractions(row, FORECASTER, &f_ids, &f_scores)?;
-		let r_frac = fractions::reputer_reward_fractions(&stakes, &outcome.scores, s.reward.p_reward_reputer).map_err(e("reputer fractions"))?;
+		let r_frac = fractions::reputer_reward_fractions(
+			&stakes,
+			&outcome.scores,
+			s.reward.p_reward_reputer,
+		)
+		.map_err(e("reputer fractions"))?;
 		for (id, x) in i_ids.iter().zip(i_frac.iter()) {
 			out.set(row, &format!("inferer_reward_fraction_{id}"), Some(*x));
 		}
 		for (id, x) in f_ids.iter().zip(f_frac.iter()) {
-			out.set(row, &format!("forecaster_reward_fraction_{}", l.forecaster_index(*id)), Some(*x));
+			out.set(
+				row,
+				&format!("forecaster_reward_fraction_{}", l.forecaster_index(*id)),
+				Some(*x),
+			);
 		}
 		for (m, x) in reputers.iter().zip(r_frac.iter()) {
 			out.set(row, &format!("reputer_reward_fraction_{m}"), Some(*x));
@@ -415,15 +511,28 @@ impl<'a> Replay<'a> {
 
 		// Entropies (6.5).
 		let f_entropy = self.entropy(row, INFERER, &i_ids, &i_frac, out)?;
-		let g_entropy = if !f_scores.is_empty() && i_scores.len() >= 2 { self.entropy(row, FORECASTER, &f_ids, &f_frac, out)? } else { Fixed::ZERO };
+		let g_entropy = if !f_scores.is_empty() && i_scores.len() >= 2 {
+			self.entropy(row, FORECASTER, &f_ids, &f_frac, out)?
+		} else {
+			Fixed::ZERO
+		};
 		let h_entropy = self.entropy(row, REPUTER, &reputers, &r_frac, out)?;
 		out.set(row, "inferers_entropy", Some(f_entropy));
 		out.set(row, "forecasters_entropy", Some(g_entropy));
 		out.set(row, "reputers_entropy", Some(h_entropy));
 
 		// τ, χ, γ (6.6), task totals and rewards (6.7).
-		let task_score = net.naive.checked_sub(net.combined).map_err(|x| err(row, format!("task score: {x:?}")))?;
-		let utility = rewards::forecasting_utility(task_score, &i_scores, self.state.tau, s.reward.task_reward_alpha).map_err(e("forecasting utility"))?;
+		let task_score = net
+			.naive
+			.checked_sub(net.combined)
+			.map_err(|x| err(row, format!("task score: {x:?}")))?;
+		let utility = rewards::forecasting_utility(
+			task_score,
+			&i_scores,
+			self.state.tau,
+			s.reward.task_reward_alpha,
+		)
+		.map_err(e("forecasting utility"))?;
 		self.state.tau = utility.tau;
 		out.set(row, "forecaster_task_score", Some(task_score));
 		out.set(row, "forecaster_score_ratio", Some(utility.tau));
@@ -432,15 +541,19 @@ impl<'a> Replay<'a> {
 			self.state.latest_network_loss = Some(net.combined);
 			return Ok(());
 		};
-		let gamma = rewards::normalization_factor(f_entropy, g_entropy, utility.chi).map_err(e("normalization factor"))?;
-		let tasks = rewards::task_rewards(f_entropy, g_entropy, h_entropy, utility.chi, gamma, total).map_err(e("task rewards"))?;
+		let gamma = rewards::normalization_factor(f_entropy, g_entropy, utility.chi)
+			.map_err(e("normalization factor"))?;
+		let tasks =
+			rewards::task_rewards(f_entropy, g_entropy, h_entropy, utility.chi, gamma, total)
+				.map_err(e("task rewards"))?;
 		if !total.is_zero() {
 			let share = |x: Fixed| x.checked_div(total).ok();
 			out.set(row, "inferers_reward_fraction", share(tasks.inference));
 			out.set(row, "forecasters_reward_fraction", share(tasks.forecasting));
 			out.set(row, "reputers_reward_fraction", share(tasks.reputation));
 		}
-		let pay = |fr: &[Fixed], task: Fixed| rewards::actor_rewards(fr, task).map_err(e("rewards"));
+		let pay =
+			|fr: &[Fixed], task: Fixed| rewards::actor_rewards(fr, task).map_err(e("rewards"));
 		for (id, x) in i_ids.iter().zip(pay(&i_frac, tasks.inference)?.iter()) {
 			out.set(row, &format!("inferer_reward_{id}"), Some(*x));
 			if x.is_positive() {
@@ -463,7 +576,13 @@ impl<'a> Replay<'a> {
 	/// Worker reward fractions of a role. In `--state-from-first-row` mode, rounds before row
 	/// 1 are unknown: when the σ window cannot be filled and the row carries the simulator's
 	/// own fractions, those are used (as the reference tests do, spec 10.5/10.7).
-	fn worker_fractions(&mut self, row: usize, role: usize, ids: &[u32], scores: &[Fixed]) -> Result<Vec<Fixed>, String> {
+	fn worker_fractions(
+		&mut self,
+		row: usize,
+		role: usize,
+		ids: &[u32],
+		scores: &[Fixed],
+	) -> Result<Vec<Fixed>, String> {
 		if scores.is_empty() {
 			return Ok(Vec::new());
 		}
@@ -477,29 +596,42 @@ impl<'a> Replay<'a> {
 		};
 		if self.mode == Mode::StateFromFirstRow && window.len() < max {
 			let column = |id: u32| {
-				let i = if role == INFERER { id as usize } else { self.layout.forecaster_index(id) };
+				let i =
+					if role == INFERER { id as usize } else { self.layout.forecaster_index(id) };
 				format!("{name}_reward_fraction_{i}")
 			};
-			let given: Option<Vec<Fixed>> = ids.iter().map(|id| self.get(row, &column(*id))).collect();
+			let given: Option<Vec<Fixed>> =
+				ids.iter().map(|id| self.get(row, &column(*id))).collect();
 			if let Some(given) = given {
 				self.notes.push(err(row, format!("{name} reward fractions taken from the input: the σ window has {} of {max} scores (history before row 1 is unknown)", window.len())));
 				return Ok(given);
 			}
 		}
-		fractions::worker_reward_fractions(scores, &window, p, c, s.epsilon).map_err(|x| err(row, format!("{name} fractions: {x:?}")))
+		fractions::worker_reward_fractions(scores, &window, p, c, s.epsilon)
+			.map_err(|x| err(row, format!("{name} fractions: {x:?}")))
 	}
 
-	fn entropy(&mut self, row: usize, role: usize, ids: &[u32], fractions: &[Fixed], out: &mut Table) -> Result<Fixed, String> {
+	fn entropy(
+		&mut self,
+		row: usize,
+		role: usize,
+		ids: &[u32],
+		fractions: &[Fixed],
+		out: &mut Table,
+	) -> Result<Fixed, String> {
 		if fractions.is_empty() {
 			return Ok(Fixed::ZERO);
 		}
 		let s = self.settings.reward;
-		let previous: Vec<Option<Fixed>> = ids.iter().map(|id| self.state.smoothed[role].get(id).copied()).collect();
-		let ent = fractions::entropy(fractions, &previous, s.task_reward_alpha, s.beta_entropy).map_err(|x| err(row, format!("entropy: {x:?}")))?;
+		let previous: Vec<Option<Fixed>> =
+			ids.iter().map(|id| self.state.smoothed[role].get(id).copied()).collect();
+		let ent = fractions::entropy(fractions, &previous, s.task_reward_alpha, s.beta_entropy)
+			.map_err(|x| err(row, format!("entropy: {x:?}")))?;
 		let name = ["inferer", "forecaster", "reputer"][role];
 		for (id, f) in ids.iter().zip(ent.smoothed.iter()) {
 			self.state.smoothed[role].insert(*id, *f);
-			let i = if role == FORECASTER { self.layout.forecaster_index(*id) } else { *id as usize };
+			let i =
+				if role == FORECASTER { self.layout.forecaster_index(*id) } else { *id as usize };
 			out.set(row, &format!("{name}_reward_fraction_smooth_{i}"), Some(*f));
 		}
 		Ok(ent.entropy)
@@ -514,7 +646,8 @@ fn filter_bundle(b: &mut ValueBundle<u32>, inferers: &BTreeSet<u32>, forecasters
 	b.forecaster.retain(|k, _| forecasters.contains(k));
 	b.one_out_forecaster.retain(|k, _| forecasters.contains(k));
 	b.one_in_forecaster.retain(|k, _| forecasters.contains(k));
-	b.one_out_inferer_forecaster.retain(|(k, j), _| forecasters.contains(k) && inferers.contains(j));
+	b.one_out_inferer_forecaster
+		.retain(|(k, j), _| forecasters.contains(k) && inferers.contains(j));
 	if b.inferer.len() <= 1 {
 		b.one_out_inferer.clear();
 	}
@@ -529,16 +662,28 @@ fn write_regrets(l: &Layout, r: &Regrets<u32>, row: usize, out: &mut Table) {
 	for (id, v) in &r.naive_inferer {
 		out.set(row, &format!("naive_inference_regret_worker_{id}"), Some(*v));
 	}
-	for family in [&r.one_out_inferer_inferer, &r.one_out_inferer_forecaster, &r.one_out_forecaster_inferer, &r.one_out_forecaster_forecaster] {
+	for family in [
+		&r.one_out_inferer_inferer,
+		&r.one_out_inferer_forecaster,
+		&r.one_out_forecaster_inferer,
+		&r.one_out_forecaster_forecaster,
+	] {
 		for ((o, w), v) in family {
 			out.set(row, &format!("inference_regret_worker_{w}_oneout_{o}"), Some(*v));
 		}
 	}
 	for ((k, j), v) in &r.one_in_forecaster_inferer {
-		out.set(row, &format!("inference_regret_worker_{j}_onein_{}", l.forecaster_index(*k)), Some(*v));
+		out.set(
+			row,
+			&format!("inference_regret_worker_{j}_onein_{}", l.forecaster_index(*k)),
+			Some(*v),
+		);
 	}
 	for (k, v) in &r.one_in_forecaster_self {
-		out.set(row, &format!("inference_regret_worker_{ni}_onein_{}", l.forecaster_index(*k)), Some(*v));
+		out.set(
+			row,
+			&format!("inference_regret_worker_{ni}_onein_{}", l.forecaster_index(*k)),
+			Some(*v),
+		);
 	}
 }
-

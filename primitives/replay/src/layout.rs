@@ -48,18 +48,29 @@ impl Layout {
 	/// Reads the counts from the column names and checks that every input column exists.
 	pub fn detect(table: &Table) -> Result<Layout, String> {
 		let cols = &table.columns;
-		let inferers = contiguous(cols.iter().filter_map(|c| indexed(c, "inference_", "")).collect(), "inference_")?;
-		let reputers = contiguous(cols.iter().filter_map(|c| indexed(c, "reputer_stake_", "")).collect(), "reputer_stake_")?;
+		let inferers = contiguous(
+			cols.iter().filter_map(|c| indexed(c, "inference_", "")).collect(),
+			"inference_",
+		)?;
+		let reputers = contiguous(
+			cols.iter().filter_map(|c| indexed(c, "reputer_stake_", "")).collect(),
+			"reputer_stake_",
+		)?;
 		let mut forecasters = 0usize;
 		for c in cols {
 			if let Some(rest) = c.strip_prefix("forecasted_loss_") {
 				let mut parts = rest.split("_for_");
-				let (k, j) = match (parts.next().and_then(|k| k.parse::<usize>().ok()), parts.next().and_then(|j| j.parse::<usize>().ok())) {
+				let (k, j) = match (
+					parts.next().and_then(|k| k.parse::<usize>().ok()),
+					parts.next().and_then(|j| j.parse::<usize>().ok()),
+				) {
 					(Some(k), Some(j)) => (k, j),
 					_ => return Err(format!("column `{c}` is not `forecasted_loss_<k>_for_<j>`")),
 				};
 				if j >= inferers {
-					return Err(format!("column `{c}` names inferer {j}, but there are {inferers} inferers"));
+					return Err(format!(
+						"column `{c}` names inferer {j}, but there are {inferers} inferers"
+					));
 				}
 				forecasters = forecasters.max(k + 1);
 			}
@@ -150,7 +161,17 @@ impl Layout {
 		v.extend((0..ni).map(|j| format!("inferer_reward_fraction_smooth_{j}")));
 		v.extend((0..nf).map(|k| format!("forecaster_reward_fraction_smooth_{k}")));
 		v.extend((0..nr).map(|m| format!("reputer_reward_fraction_smooth_{m}")));
-		for c in ["inferers_entropy", "forecasters_entropy", "reputers_entropy", "forecaster_task_score", "forecaster_score_ratio", "forecasters_utility", "inferers_reward_fraction", "forecasters_reward_fraction", "reputers_reward_fraction"] {
+		for c in [
+			"inferers_entropy",
+			"forecasters_entropy",
+			"reputers_entropy",
+			"forecaster_task_score",
+			"forecaster_score_ratio",
+			"forecasters_utility",
+			"inferers_reward_fraction",
+			"forecasters_reward_fraction",
+			"reputers_reward_fraction",
+		] {
 			v.push(c.into());
 		}
 		v.extend((0..ni).map(|j| format!("inferer_reward_{j}")));
@@ -184,17 +205,29 @@ mod tests {
 
 	#[test]
 	fn groups_replace_numbers() {
-		assert_eq!(column_group("inference_regret_worker_12_oneout_3"), "inference_regret_worker_*_oneout_*");
+		assert_eq!(
+			column_group("inference_regret_worker_12_oneout_3"),
+			"inference_regret_worker_*_oneout_*"
+		);
 		assert_eq!(column_group("network_loss"), "network_loss");
 	}
 
 	#[test]
 	fn detect_reports_missing_and_inconsistent_columns() {
-		let t = Table::parse("epoch,inference_0,inference_2,topic_rewards\n1,1,2,3\n").unwrap_or_else(|e| panic!("{e}"));
+		let t = Table::parse("epoch,inference_0,inference_2,topic_rewards\n1,1,2,3\n")
+			.unwrap_or_else(|e| panic!("{e}"));
 		assert_eq!(Layout::detect(&t), Err("column `inference_1` is missing".into()));
-		let t = Table::parse("epoch,inference_0,forecasted_loss_0_for_3,topic_rewards\n1,1,2,3\n").unwrap_or_else(|e| panic!("{e}"));
-		assert_eq!(Layout::detect(&t), Err("column `forecasted_loss_0_for_3` names inferer 3, but there are 1 inferers".into()));
-		let t = Table::parse("epoch,inference_0,reputer_stake_0,topic_rewards\n1,1,2,3\n").unwrap_or_else(|e| panic!("{e}"));
-		assert!(Layout::detect(&t).err().unwrap_or_default().contains("reputer_0_loss_network_inference"));
+		let t = Table::parse("epoch,inference_0,forecasted_loss_0_for_3,topic_rewards\n1,1,2,3\n")
+			.unwrap_or_else(|e| panic!("{e}"));
+		assert_eq!(
+			Layout::detect(&t),
+			Err("column `forecasted_loss_0_for_3` names inferer 3, but there are 1 inferers".into())
+		);
+		let t = Table::parse("epoch,inference_0,reputer_stake_0,topic_rewards\n1,1,2,3\n")
+			.unwrap_or_else(|e| panic!("{e}"));
+		assert!(Layout::detect(&t)
+			.err()
+			.unwrap_or_default()
+			.contains("reputer_0_loss_network_inference"));
 	}
 }

@@ -16,6 +16,10 @@ pub use settings::Settings;
 pub use table::Table;
 
 /// Replays `input` and returns the table with every output column filled, plus notes.
-pub fn replay(input: &Table, settings: Settings, mode: Mode) -> Result<(Table, Vec<String>), String> {
+pub fn replay(
+	input: &Table,
+	settings: Settings,
+	mode: Mode,
+) -> Result<(Table, Vec<String>), String> {
 	engine::Replay::new(input, settings, mode)?.run()
 }

@@ -84,7 +84,14 @@ fn run() -> Result<bool, String> {
 	for (group, g) in &groups {
 		let pass = g.max_relative_error <= args.rtol;
 		ok &= pass;
-		println!("{group:<52} {:>6} {:>24}  row {} {}{}", g.cells, g.max_relative_error.to_string(), g.worst.0 + 1, g.worst.1, if pass { "" } else { "  FAIL" });
+		println!(
+			"{group:<52} {:>6} {:>24}  row {} {}{}",
+			g.cells,
+			g.max_relative_error.to_string(),
+			g.worst.0 + 1,
+			g.worst.1,
+			if pass { "" } else { "  FAIL" }
+		);
 	}
 	println!("{} groups, rtol {}: {}", groups.len(), args.rtol, if ok { "ok" } else { "FAILED" });
 	Ok(ok)

@@ -39,7 +39,10 @@ pub const FLAGS: &[(&str, &str)] = &[
 	("--alpha-regret", "topic alpha_regret (0.1)"),
 	("--initial-regret-quantile", "initial_regret_quantile (0.25)"),
 	("--p-norm-safe-div", "p_norm_safe_div (8.25)"),
-	("--initial-regret", "initial regret in --state-from-first-row mode (default: spec 5.5 over row 1)"),
+	(
+		"--initial-regret",
+		"initial regret in --state-from-first-row mode (default: spec 5.5 over row 1)",
+	),
 	("--epsilon-reputer", "epsilon_reputer (0.01)"),
 	("--learning-rate", "learning_rate (0.05)"),
 	("--max-iterations", "gradient_descent_max_iters (10)"),
@@ -59,7 +62,8 @@ impl Settings {
 	/// Sets the field of `flag` from `value`; errors name the flag.
 	pub fn set(&mut self, flag: &str, value: &str) -> Result<(), String> {
 		let fixed = || value.parse::<Fixed>().map_err(|e| format!("{flag}: `{value}` is {e}"));
-		let count = || value.parse::<u32>().map_err(|_| format!("{flag}: `{value}` is not a whole number"));
+		let count =
+			|| value.parse::<u32>().map_err(|_| format!("{flag}: `{value}` is not a whole number"));
 		match flag {
 			"--p-norm" => {
 				self.synthesis.p_norm = fixed()?;

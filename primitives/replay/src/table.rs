@@ -37,7 +37,12 @@ impl Table {
 		for (n, line) in lines.enumerate() {
 			let cells: Vec<&str> = line.split(',').collect();
 			if cells.len() != columns.len() {
-				return Err(format!("row {}: {} cells, the header has {} columns", n + 1, cells.len(), columns.len()));
+				return Err(format!(
+					"row {}: {} cells, the header has {} columns",
+					n + 1,
+					cells.len(),
+					columns.len()
+				));
 			}
 			let mut row = Vec::with_capacity(cells.len());
 			for (cell, name) in cells.iter().zip(columns.iter()) {
@@ -45,7 +50,9 @@ impl Table {
 				if cell.is_empty() {
 					row.push(None);
 				} else {
-					let v = cell.parse::<Fixed>().map_err(|e| format!("row {}, column `{name}`: `{cell}` is {e}", n + 1))?;
+					let v = cell
+						.parse::<Fixed>()
+						.map_err(|e| format!("row {}, column `{name}`: `{cell}` is {e}", n + 1))?;
 					row.push(Some(v));
 				}
 			}
@@ -77,7 +84,8 @@ impl Table {
 		let mut out = self.columns.join(",");
 		out.push('\n');
 		for row in &self.rows {
-			let cells: Vec<String> = row.iter().map(|c| c.map(|v| v.to_string()).unwrap_or_default()).collect();
+			let cells: Vec<String> =
+				row.iter().map(|c| c.map(|v| v.to_string()).unwrap_or_default()).collect();
 			out.push_str(&cells.join(","));
 			out.push('\n');
 		}
@@ -95,8 +103,14 @@ mod tests {
 		assert_eq!(t.get(0, "a"), Some(Fixed::from_raw(500_000_000_000_000_000)));
 		assert_eq!(t.get(0, "b"), None);
 		assert_eq!(t.get(1, "b"), Some(Fixed::from_int(3)));
-		assert_eq!(Table::parse("epoch,a\n1,x\n"), Err("row 1, column `a`: `x` is not a decimal number".into()));
-		assert_eq!(Table::parse("epoch,a\n1,2,3\n"), Err("row 1: 3 cells, the header has 2 columns".into()));
+		assert_eq!(
+			Table::parse("epoch,a\n1,x\n"),
+			Err("row 1, column `a`: `x` is not a decimal number".into())
+		);
+		assert_eq!(
+			Table::parse("epoch,a\n1,2,3\n"),
+			Err("row 1: 3 cells, the header has 2 columns".into())
+		);
 		assert!(Table::parse("a,epoch\n").is_err());
 		assert!(Table::parse("epoch,a,a\n1,2,3\n").is_err());
 	}

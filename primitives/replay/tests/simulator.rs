@@ -34,7 +34,8 @@ fn library_reproduces_every_output_column_of_rows_301_to_305() {
 	let layout = Layout::detect(&input).expect("simulator layout");
 	assert_eq!((layout.inferers, layout.forecasters, layout.reputers), (5, 3, 5));
 
-	let (out, notes) = replay(&input, Settings::default(), Mode::StateFromFirstRow).expect("replay");
+	let (out, notes) =
+		replay(&input, Settings::default(), Mode::StateFromFirstRow).expect("replay");
 	// Forecaster fractions of rows 301-302 come from the file (history before row 300 is
 	// unknown), exactly as the reference tests do; nothing else does.
 	assert_eq!(notes.len(), 2, "{notes:?}");
@@ -47,7 +48,12 @@ fn library_reproduces_every_output_column_of_rows_301_to_305() {
 	for (group, g) in &groups {
 		cells += g.cells;
 		if g.max_relative_error > rtol() {
-			failures.push(format!("{group}: {} at row {} {}", g.max_relative_error, g.worst.0 + 1, g.worst.1));
+			failures.push(format!(
+				"{group}: {} at row {} {}",
+				g.max_relative_error,
+				g.worst.0 + 1,
+				g.worst.1
+			));
 		}
 	}
 	assert!(failures.is_empty(), "groups above 1e-6:\n{}", failures.join("\n"));
@@ -75,7 +81,11 @@ fn replay_tool_reproduces_the_simulator_file() {
 		.output()
 		.expect("allora-replay runs");
 	let stdout = String::from_utf8_lossy(&status.stdout);
-	assert!(status.status.success(), "allora-replay failed:\n{stdout}\n{}", String::from_utf8_lossy(&status.stderr));
+	assert!(
+		status.status.success(),
+		"allora-replay failed:\n{stdout}\n{}",
+		String::from_utf8_lossy(&status.stderr)
+	);
 	assert!(stdout.contains("rtol 0.000001: ok"), "{stdout}");
 	let written = std::fs::read_to_string(&out_path).expect("output written");
 	let _ = std::fs::remove_file(&out_path);
@@ -88,14 +98,20 @@ fn replay_tool_fails_above_the_tolerance_and_on_bad_input() {
 	let Some(path) = simulator_csv() else { return };
 	let bin = env!("CARGO_BIN_EXE_allora-replay");
 	// A tolerance of 0 cannot be met by fixed-point arithmetic against 16-digit decimals.
-	let out = std::process::Command::new(bin).args(["--state-from-first-row", "--rtol", "0", "--compare"]).arg(&path).arg(&path).output().expect("runs");
+	let out = std::process::Command::new(bin)
+		.args(["--state-from-first-row", "--rtol", "0", "--compare"])
+		.arg(&path)
+		.arg(&path)
+		.output()
+		.expect("runs");
 	assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stdout));
 
 	let dir = std::env::temp_dir().join(format!("allora-replay-bad-{}", std::process::id()));
 	std::fs::create_dir_all(&dir).expect("temp dir");
 	let bad = dir.join("bad.csv");
 	std::fs::write(&bad, "epoch,inference_0,topic_rewards\n1,abc,1\n").expect("write");
-	let out = std::process::Command::new(bin).arg(&bad).args(["-o", "/dev/null"]).output().expect("runs");
+	let out =
+		std::process::Command::new(bin).arg(&bad).args(["-o", "/dev/null"]).output().expect("runs");
 	let _ = std::fs::remove_dir_all(&dir);
 	assert_eq!(out.status.code(), Some(2));
 	let stderr = String::from_utf8_lossy(&out.stderr);

@@ -41,12 +41,13 @@ pub fn adjusted_stakes(stakes: &[Fixed], coefficients: &[Fixed]) -> Result<Vec<F
 		return Err(Error::LengthMismatch);
 	}
 	let n = i128::try_from(stakes.len()).map_err(|_| MathError::Overflow)?;
-	let products = stakes.iter().zip(coefficients).map(|(s, a)| a.checked_mul(*s)).collect::<core::result::Result<Vec<_>, _>>()?;
-	let total = Fixed::checked_sum(products.iter().copied())?;
-	products
+	let products = stakes
 		.iter()
-		.map(|p| Ok(p.checked_mul_int(n)?.checked_div(total)?.min(Fixed::ONE)))
-		.collect()
+		.zip(coefficients)
+		.map(|(s, a)| a.checked_mul(*s))
+		.collect::<core::result::Result<Vec<_>, _>>()?;
+	let total = Fixed::checked_sum(products.iter().copied())?;
+	products.iter().map(|p| Ok(p.checked_mul_int(n)?.checked_div(total)?.min(Fixed::ONE))).collect()
 }
 
 /// The stakes divided by the largest one: scores and coefficients are scale-free in stake.
@@ -75,9 +76,7 @@ fn check_vectors(vectors: &[Vec<Option<Fixed>>], reputers: usize) -> Result<usiz
 
 /// D_c: the smallest reported value of every coordinate (the NaN filler of spec 5.6).
 fn fillers(vectors: &[Vec<Option<Fixed>>], len: usize) -> Vec<Option<Fixed>> {
-	(0..len)
-		.map(|c| vectors.iter().filter_map(|v| v.get(c).copied().flatten()).min())
-		.collect()
+	(0..len).map(|c| vectors.iter().filter_map(|v| v.get(c).copied().flatten()).min()).collect()
 }
 
 /// T = 1/(distance/‖C‖ + ε_rep), with ‖C‖ replaced by ε_div when zero.
@@ -98,12 +97,18 @@ pub struct DirectScores<'a> {
 
 impl<'a> DirectScores<'a> {
 	/// Prepares the evaluator (fills missing coordinates, normalises stakes).
-	pub fn new(vectors: &'a [Vec<Option<Fixed>>], stakes: &[Fixed], params: ReputerParams) -> Result<Self> {
+	pub fn new(
+		vectors: &'a [Vec<Option<Fixed>>],
+		stakes: &[Fixed],
+		params: ReputerParams,
+	) -> Result<Self> {
 		let len = check_vectors(vectors, stakes.len())?;
 		let fill = fillers(vectors, len);
 		let filled = vectors
 			.iter()
-			.map(|v| v.iter().zip(fill.iter()).map(|(x, d)| x.or(*d).unwrap_or(Fixed::ZERO)).collect())
+			.map(|v| {
+				v.iter().zip(fill.iter()).map(|(x, d)| x.or(*d).unwrap_or(Fixed::ZERO)).collect()
+			})
 			.collect();
 		Ok(DirectScores { vectors, filled, stakes: normalized(stakes)?, params })
 	}
@@ -164,14 +169,19 @@ pub struct GramScores {
 
 impl GramScores {
 	/// Precomputes the Gram matrices: O(R²·V).
-	pub fn new(vectors: &[Vec<Option<Fixed>>], stakes: &[Fixed], params: ReputerParams) -> Result<Self> {
+	pub fn new(
+		vectors: &[Vec<Option<Fixed>>],
+		stakes: &[Fixed],
+		params: ReputerParams,
+	) -> Result<Self> {
 		let len = check_vectors(vectors, stakes.len())?;
 		let r = vectors.len();
 		let fill = fillers(vectors, len);
 		// Group coordinates by reporting pattern.
 		let mut by_pattern: BTreeMap<Vec<bool>, Vec<usize>> = BTreeMap::new();
 		for c in 0..len {
-			let pattern: Vec<bool> = vectors.iter().map(|v| v.get(c).copied().flatten().is_some()).collect();
+			let pattern: Vec<bool> =
+				vectors.iter().map(|v| v.get(c).copied().flatten().is_some()).collect();
 			by_pattern.entry(pattern).or_default().push(c);
 		}
 		let mut groups = Vec::with_capacity(by_pattern.len());
@@ -191,14 +201,22 @@ impl GramScores {
 				})
 				.collect::<Result<_>>()?;
 			// The fillers of these coordinates: V_mc = Ṽ_mc + D_c for every reporter m.
-			let d: Vec<Fixed> = coords.iter().map(|&c| fill.get(c).copied().flatten().unwrap_or(Fixed::ZERO)).collect();
-			let d_dot: Vec<Fixed> = centred_rows.iter().map(|row| allora_math::dot(row, &d)).collect::<core::result::Result<_, _>>()?;
+			let d: Vec<Fixed> = coords
+				.iter()
+				.map(|&c| fill.get(c).copied().flatten().unwrap_or(Fixed::ZERO))
+				.collect();
+			let d_dot: Vec<Fixed> = centred_rows
+				.iter()
+				.map(|row| allora_math::dot(row, &d))
+				.collect::<core::result::Result<_, _>>()?;
 			let dd = allora_math::dot(&d, &d)?;
 			let mut centred = vec![Fixed::ZERO; r.saturating_mul(r)];
 			let mut raw = vec![Fixed::ZERO; r.saturating_mul(r)];
 			for m in 0..r {
 				for n in m..r {
-					let (Some(a), Some(b)) = (centred_rows.get(m), centred_rows.get(n)) else { return Err(Error::LengthMismatch) };
+					let (Some(a), Some(b)) = (centred_rows.get(m), centred_rows.get(n)) else {
+						return Err(Error::LengthMismatch);
+					};
 					let g = allora_math::dot(a, b)?;
 					// ⟨V_m, V_n⟩ = ⟨Ṽ_m, Ṽ_n⟩ + ⟨Ṽ_m, D⟩ + ⟨Ṽ_n, D⟩ + ⟨D, D⟩ (only read for reporters).
 					let dm = d_dot.get(m).copied().unwrap_or(Fixed::ZERO);
@@ -233,7 +251,9 @@ impl ScoreEvaluator for GramScores {
 		let mut norm2 = Fixed::ZERO;
 		for g in &self.groups {
 			// β_n = Ŝ_n / Σ_{reporters} Ŝ for reporters, 0 otherwise.
-			let total = Fixed::checked_sum(adjusted.iter().zip(g.present.iter()).filter(|(_, p)| **p).map(|(s, _)| *s))?;
+			let total = Fixed::checked_sum(
+				adjusted.iter().zip(g.present.iter()).filter(|(_, p)| **p).map(|(s, _)| *s),
+			)?;
 			let beta = adjusted
 				.iter()
 				.zip(g.present.iter())
@@ -263,7 +283,9 @@ impl ScoreEvaluator for GramScores {
 			// ‖V′_m − C‖² over the group = G_mm − 2(Gβ)_m + βᵀGβ.
 			for (m, d) in dist2.iter_mut().enumerate() {
 				let gm = g_beta.get(m).copied().unwrap_or(Fixed::ZERO);
-				let term = Self::at(&g.centred, r, m, m).checked_sub(gm.checked_mul_int(2)?)?.checked_add(quad)?;
+				let term = Self::at(&g.centred, r, m, m)
+					.checked_sub(gm.checked_mul_int(2)?)?
+					.checked_add(quad)?;
 				*d = d.checked_add(term)?;
 			}
 		}
@@ -273,7 +295,12 @@ impl ScoreEvaluator for GramScores {
 }
 
 /// The listening-coefficient gradient ascent of spec 5.6 with any evaluator.
-pub fn optimize<E: ScoreEvaluator>(evaluator: &E, stakes: &[Fixed], initial: &[Fixed], params: &ReputerParams) -> Result<ReputerOutcome> {
+pub fn optimize<E: ScoreEvaluator>(
+	evaluator: &E,
+	stakes: &[Fixed],
+	initial: &[Fixed],
+	params: &ReputerParams,
+) -> Result<ReputerOutcome> {
 	if stakes.len() != initial.len() {
 		return Err(Error::LengthMismatch);
 	}
@@ -328,7 +355,10 @@ pub fn optimize<E: ScoreEvaluator>(evaluator: &E, stakes: &[Fixed], initial: &[F
 				iteration = params.max_iterations;
 			} else {
 				// Move only as far as keeps the listened-to stake at the minimum.
-				let t = params.min_stake_fraction.checked_sub(f_old)?.checked_div(f_new.checked_sub(f_old)?)?;
+				let t = params
+					.min_stake_fraction
+					.checked_sub(f_old)?
+					.checked_div(f_new.checked_sub(f_old)?)?;
 				coefficients = old
 					.iter()
 					.zip(new.iter())
@@ -359,13 +389,23 @@ pub fn optimize<E: ScoreEvaluator>(evaluator: &E, stakes: &[Fixed], initial: &[F
 }
 
 /// Reputer scores and new listening coefficients of a round with the fast evaluator.
-pub fn reputer_scores(vectors: &[Vec<Option<Fixed>>], stakes: &[Fixed], coefficients: &[Fixed], params: &ReputerParams) -> Result<ReputerOutcome> {
+pub fn reputer_scores(
+	vectors: &[Vec<Option<Fixed>>],
+	stakes: &[Fixed],
+	coefficients: &[Fixed],
+	params: &ReputerParams,
+) -> Result<ReputerOutcome> {
 	let evaluator = GramScores::new(vectors, stakes, *params)?;
 	optimize(&evaluator, stakes, coefficients, params)
 }
 
 /// The same with the straightforward evaluator (benchmark baseline).
-pub fn reputer_scores_baseline(vectors: &[Vec<Option<Fixed>>], stakes: &[Fixed], coefficients: &[Fixed], params: &ReputerParams) -> Result<ReputerOutcome> {
+pub fn reputer_scores_baseline(
+	vectors: &[Vec<Option<Fixed>>],
+	stakes: &[Fixed],
+	coefficients: &[Fixed],
+	params: &ReputerParams,
+) -> Result<ReputerOutcome> {
 	let evaluator = DirectScores::new(vectors, stakes, *params)?;
 	optimize(&evaluator, stakes, coefficients, params)
 }
@@ -381,15 +421,24 @@ mod tests {
 	/// Spec 10.6 `TestAdjustedStakeSimple`.
 	#[test]
 	fn adjusted_stake_matches_the_reference() {
-		let s = adjusted_stakes(&[fx("50000"), fx("100000"), fx("150000")], &[fx("0.25"), fx("0.18"), fx("0.63")]).unwrap_or_default();
-		assert!(s[1].checked_sub(fx("0.432")).map(|d| d.abs() <= fx("0.0001")).unwrap_or(false), "{}", s[1]);
+		let s = adjusted_stakes(
+			&[fx("50000"), fx("100000"), fx("150000")],
+			&[fx("0.25"), fx("0.18"), fx("0.63")],
+		)
+		.unwrap_or_default();
+		assert!(
+			s[1].checked_sub(fx("0.432")).map(|d| d.abs() <= fx("0.0001")).unwrap_or(false),
+			"{}",
+			s[1]
+		);
 		assert_eq!(s[2], Fixed::ONE);
 	}
 
 	#[test]
 	fn a_single_reputer_scores_one_over_epsilon() {
 		let v = vec![vec![Some(fx("1")), Some(fx("-2"))]];
-		let out = reputer_scores(&v, &[fx("5")], &[Fixed::ONE], &ReputerParams::defaults()).unwrap_or_else(|e| panic!("{e:?}"));
+		let out = reputer_scores(&v, &[fx("5")], &[Fixed::ONE], &ReputerParams::defaults())
+			.unwrap_or_else(|e| panic!("{e:?}"));
 		assert_eq!(out.scores, vec![fx("100")]);
 	}
 
@@ -403,11 +452,16 @@ mod tests {
 		let stakes = [fx("100"), fx("250"), fx("75")];
 		let coefs = [fx("1"), fx("0.8"), fx("0.6")];
 		let p = ReputerParams::defaults();
-		let fast = GramScores::new(&v, &stakes, p).and_then(|e| e.scores(&coefs)).unwrap_or_default();
-		let slow = DirectScores::new(&v, &stakes, p).and_then(|e| e.scores(&coefs)).unwrap_or_default();
+		let fast =
+			GramScores::new(&v, &stakes, p).and_then(|e| e.scores(&coefs)).unwrap_or_default();
+		let slow =
+			DirectScores::new(&v, &stakes, p).and_then(|e| e.scores(&coefs)).unwrap_or_default();
 		assert_eq!(fast.len(), 3);
 		for (a, b) in fast.iter().zip(slow.iter()) {
-			assert!(a.checked_sub(*b).map(|d| d.abs() <= Fixed::from_raw(1_000_000)).unwrap_or(false), "{a} vs {b}");
+			assert!(
+				a.checked_sub(*b).map(|d| d.abs() <= Fixed::from_raw(1_000_000)).unwrap_or(false),
+				"{a} vs {b}"
+			);
 		}
 	}
 
@@ -415,9 +469,15 @@ mod tests {
 	fn mismatched_inputs_are_errors() {
 		let v = vec![vec![Some(fx("1"))], vec![Some(fx("1")), Some(fx("2"))]];
 		let p = ReputerParams::defaults();
-		assert_eq!(reputer_scores(&v, &[fx("1"), fx("1")], &[fx("1"), fx("1")], &p).map(|o| o.scores), Err(Error::LengthMismatch));
+		assert_eq!(
+			reputer_scores(&v, &[fx("1"), fx("1")], &[fx("1"), fx("1")], &p).map(|o| o.scores),
+			Err(Error::LengthMismatch)
+		);
 		assert_eq!(reputer_scores(&[], &[], &[], &p).map(|o| o.scores), Err(Error::NoReputers));
 		let v = vec![vec![Some(fx("1"))]];
-		assert_eq!(reputer_scores(&v, &[Fixed::ZERO], &[fx("1")], &p).map(|o| o.scores), Err(Error::NoReputers));
+		assert_eq!(
+			reputer_scores(&v, &[Fixed::ZERO], &[fx("1")], &p).map(|o| o.scores),
+			Err(Error::NoReputers)
+		);
 	}
 }

@@ -10,7 +10,13 @@ pub const SINGLE_ACTOR_ENTROPY: Fixed = Fixed::from_raw(173_286_795_139_986_000)
 /// Worker reward fractions (spec 6.4): with σ the sample standard deviation of `window` (the
 /// newest stored scores of the role, this round's included), u_a ∝ φ_{p,c}(T_a/(σ + ε)), or
 /// equal shares when σ < ε.
-pub fn worker_reward_fractions(scores: &[Fixed], window: &[Fixed], p: Fixed, c: Fixed, epsilon: Fixed) -> Result<Vec<Fixed>> {
+pub fn worker_reward_fractions(
+	scores: &[Fixed],
+	window: &[Fixed],
+	p: Fixed,
+	c: Fixed,
+	epsilon: Fixed,
+) -> Result<Vec<Fixed>> {
 	if scores.is_empty() {
 		return Ok(Vec::new());
 	}
@@ -26,7 +32,11 @@ pub fn worker_reward_fractions(scores: &[Fixed], window: &[Fixed], p: Fixed, c: 
 
 /// Reputer reward fractions w_m ∝ (S_m·T_m)^p (spec 6.4). Stakes are divided by the largest
 /// first: the fractions are scale-free and (S·T)^p stays in range for any token amount.
-pub fn reputer_reward_fractions(stakes: &[Fixed], scores: &[Fixed], p: Fixed) -> Result<Vec<Fixed>> {
+pub fn reputer_reward_fractions(
+	stakes: &[Fixed],
+	scores: &[Fixed],
+	p: Fixed,
+) -> Result<Vec<Fixed>> {
 	if stakes.len() != scores.len() {
 		return Err(Error::LengthMismatch);
 	}
@@ -76,7 +86,12 @@ pub struct Entropy {
 /// A single actor has entropy ln 2 / 4.
 ///
 /// Fix l (spec 11.1): 0·ln 0 = 0, so a zero fraction no longer aborts the topic's rewards.
-pub fn entropy(fractions: &[Fixed], previous_smoothed: &[Option<Fixed>], alpha: Fixed, beta: Fixed) -> Result<Entropy> {
+pub fn entropy(
+	fractions: &[Fixed],
+	previous_smoothed: &[Option<Fixed>],
+	alpha: Fixed,
+	beta: Fixed,
+) -> Result<Entropy> {
 	if fractions.len() != previous_smoothed.len() {
 		return Err(Error::LengthMismatch);
 	}
@@ -126,7 +141,8 @@ mod tests {
 	/// Spec 10.6 `TestCalculateReputerRewardFractions` (p = 1, abs 1e-5).
 	#[test]
 	fn reputer_fractions_match_the_reference() {
-		let stakes = fxs(&["1178377.89152", "385287.87376", "395488.13091", "208201.11762", "369044.55988"]);
+		let stakes =
+			fxs(&["1178377.89152", "385287.87376", "395488.13091", "208201.11762", "369044.55988"]);
 		let scores = fxs(&["17.53839", "22.63517", "26.28035", "13.51383", "15.08629"]);
 		let f = reputer_reward_fractions(&stakes, &scores, fx("1")).unwrap_or_default();
 		for (got, want) in f.iter().zip(["0.42911", "0.18108", "0.2158", "0.05842", "0.1156"]) {
@@ -140,28 +156,51 @@ mod tests {
 	#[test]
 	fn entropy_matches_the_formula_and_the_reference_value() {
 		let f = fxs(&["0.2", "0.3", "0.5"]);
-		let e = entropy(&f, &[None, None, None], fx("0.1"), fx("0.25")).unwrap_or_else(|e| panic!("{e:?}"));
+		let e = entropy(&f, &[None, None, None], fx("0.1"), fx("0.25"))
+			.unwrap_or_else(|e| panic!("{e:?}"));
 		assert!(close(e.entropy, "0.996471041795557879", "0.000000000000001"), "{}", e.entropy);
 		assert_eq!(e.smoothed, f);
 		let sum = fx("1.029653014064573527");
-		let reference = fx("0.25").pow(fx("0.25")).and_then(|x| x.checked_mul(sum)).unwrap_or_default();
+		let reference =
+			fx("0.25").pow(fx("0.25")).and_then(|x| x.checked_mul(sum)).unwrap_or_default();
 		assert!(close(reference, "0.72807462851", "0.0001"), "{reference}");
 	}
 
 	#[test]
 	fn fix_l_zero_fraction_contributes_nothing_to_entropy() {
-		let e = entropy(&fxs(&["0", "1"]), &[None, None], fx("0.1"), fx("0.25")).unwrap_or_else(|e| panic!("{e:?}"));
+		let e = entropy(&fxs(&["0", "1"]), &[None, None], fx("0.1"), fx("0.25"))
+			.unwrap_or_else(|e| panic!("{e:?}"));
 		assert_eq!(e.entropy, Fixed::ZERO);
-		let single = entropy(&fxs(&["1"]), &[Some(fx("1"))], fx("0.1"), fx("0.25")).unwrap_or_else(|e| panic!("{e:?}"));
+		let single = entropy(&fxs(&["1"]), &[Some(fx("1"))], fx("0.1"), fx("0.25"))
+			.unwrap_or_else(|e| panic!("{e:?}"));
 		assert_eq!(single.entropy, SINGLE_ACTOR_ENTROPY);
 	}
 
 	#[test]
 	fn worker_fractions_are_equal_when_scores_do_not_vary() {
-		let f = worker_reward_fractions(&fxs(&["0.1", "0.1"]), &fxs(&["0.1", "0.1", "0.1"]), fx("3"), fx("0.75"), fx("0.01")).unwrap_or_default();
+		let f = worker_reward_fractions(
+			&fxs(&["0.1", "0.1"]),
+			&fxs(&["0.1", "0.1", "0.1"]),
+			fx("3"),
+			fx("0.75"),
+			fx("0.01"),
+		)
+		.unwrap_or_default();
 		assert_eq!(f, fxs(&["0.5", "0.5"]));
-		let f = worker_reward_fractions(&fxs(&["1", "-1"]), &fxs(&["1", "-1"]), fx("3"), fx("0.75"), fx("0.01")).unwrap_or_default();
+		let f = worker_reward_fractions(
+			&fxs(&["1", "-1"]),
+			&fxs(&["1", "-1"]),
+			fx("3"),
+			fx("0.75"),
+			fx("0.01"),
+		)
+		.unwrap_or_default();
 		assert!(f[0] > f[1]);
-		assert!(Fixed::checked_sum(f.iter().copied()).map(|s| s.checked_sub(Fixed::ONE).map(|d| d.abs() <= Fixed::from_raw(2)).unwrap_or(false)).unwrap_or(false));
+		assert!(Fixed::checked_sum(f.iter().copied())
+			.map(|s| s
+				.checked_sub(Fixed::ONE)
+				.map(|d| d.abs() <= Fixed::from_raw(2))
+				.unwrap_or(false))
+			.unwrap_or(false));
 	}
 }

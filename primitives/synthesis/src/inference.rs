@@ -118,7 +118,12 @@ impl<'a, A: Ord + Clone> Round<'a, A> {
 	/// I_k from usable elements (spec 4.4), optionally without inferer `withheld` (4.6). A
 	/// forecast with a single usable element keeps weight 1 on it, even when that element is
 	/// the withheld inferer (quirk g, kept as the reference does). `None` when Σ w = 0.
-	fn forecast_implied(&self, elements: &[(A, Fixed)], withheld: Option<&A>, l_star: Fixed) -> Result<Option<Fixed>> {
+	fn forecast_implied(
+		&self,
+		elements: &[(A, Fixed)],
+		withheld: Option<&A>,
+		l_star: Fixed,
+	) -> Result<Option<Fixed>> {
 		let params = &self.input.params;
 		match elements {
 			[] => return Ok(None),
@@ -126,8 +131,12 @@ impl<'a, A: Ord + Clone> Round<'a, A> {
 			_ => {},
 		}
 		let kept: Vec<&(A, Fixed)> = elements.iter().filter(|(j, _)| Some(j) != withheld).collect();
-		let regrets = kept.iter().map(|(_, loss)| l_star.checked_sub(*loss)).collect::<core::result::Result<Vec<_>, _>>()?;
-		let (weights, _) = regret_weights(&regrets, &[], params.p_norm, params.c_norm, params.epsilon)?;
+		let regrets = kept
+			.iter()
+			.map(|(_, loss)| l_star.checked_sub(*loss))
+			.collect::<core::result::Result<Vec<_>, _>>()?;
+		let (weights, _) =
+			regret_weights(&regrets, &[], params.p_norm, params.c_norm, params.epsilon)?;
 		let mut num = DotAccumulator::new();
 		let mut den = Fixed::ZERO;
 		for ((j, _), w) in kept.iter().zip(weights.iter()) {
@@ -144,7 +153,11 @@ impl<'a, A: Ord + Clone> Round<'a, A> {
 	}
 
 	/// Forecast-implied inferences of every forecaster that has one.
-	fn all_forecast_implied(&self, withheld: Option<&A>, l_star: Fixed) -> Result<BTreeMap<A, Fixed>> {
+	fn all_forecast_implied(
+		&self,
+		withheld: Option<&A>,
+		l_star: Fixed,
+	) -> Result<BTreeMap<A, Fixed>> {
 		let mut out = BTreeMap::new();
 		for (k, elements) in &self.forecasts {
 			if let Some(v) = self.forecast_implied(elements, withheld, l_star)? {
@@ -155,7 +168,11 @@ impl<'a, A: Ord + Clone> Round<'a, A> {
 	}
 
 	/// Combines inferers and forecasters by the weights of the given regrets (one σ, one r_max).
-	fn weighted(&self, inferers: &[(Fixed, Fixed)], forecasters: &[(Fixed, Fixed)]) -> Result<(Fixed, Vec<Fixed>, Vec<Fixed>)> {
+	fn weighted(
+		&self,
+		inferers: &[(Fixed, Fixed)],
+		forecasters: &[(Fixed, Fixed)],
+	) -> Result<(Fixed, Vec<Fixed>, Vec<Fixed>)> {
 		let params = &self.input.params;
 		let ri: Vec<Fixed> = inferers.iter().map(|(_, r)| *r).collect();
 		let rf: Vec<Fixed> = forecasters.iter().map(|(_, r)| *r).collect();
@@ -171,7 +188,9 @@ impl<'a, A: Ord + Clone> Round<'a, A> {
 }
 
 /// Computes the network inference of a round (spec 4.4-4.8).
-pub fn network_inference<A: Ord + Clone>(input: &SynthesisInput<'_, A>) -> Result<NetworkInference<A>> {
+pub fn network_inference<A: Ord + Clone>(
+	input: &SynthesisInput<'_, A>,
+) -> Result<NetworkInference<A>> {
 	let round = Round::new(input);
 	let values: Vec<Fixed> = round.inferences.values().copied().collect();
 	let first = *values.first().ok_or(Error::NoInferences)?;
@@ -213,7 +232,8 @@ fn all_new<A: Ord + Clone>(round: &Round<'_, A>) -> Result<NetworkInference<A>> 
 		}
 	}
 	for jo in round.inferences.keys() {
-		let rest: Vec<Fixed> = round.inferences.iter().filter(|(j, _)| *j != jo).map(|(_, v)| *v).collect();
+		let rest: Vec<Fixed> =
+			round.inferences.iter().filter(|(j, _)| *j != jo).map(|(_, v)| *v).collect();
 		bundle.one_out_inferer.insert(jo.clone(), mean(&rest)?);
 		// The withheld inferer is not excluded from the median (spec 4.7).
 		for (k, v) in &bundle.forecaster {
@@ -230,11 +250,20 @@ fn all_new<A: Ord + Clone>(round: &Round<'_, A>) -> Result<NetworkInference<A>> 
 	let forecaster_weights = bundle.forecaster.keys().map(|k| (k.clone(), Fixed::ZERO)).collect();
 	let ones: Vec<Fixed> = all.iter().map(|_| Fixed::ONE).collect();
 	let confidence_interval = weighted_percentiles(&all, &ones, &confidence_percentiles())?;
-	Ok(NetworkInference { mode: SynthesisMode::AllNew, values: bundle, inferer_weights, forecaster_weights, confidence_interval })
+	Ok(NetworkInference {
+		mode: SynthesisMode::AllNew,
+		values: bundle,
+		inferer_weights,
+		forecaster_weights,
+		confidence_interval,
+	})
 }
 
 /// The regret-weighted path (spec 4.4-4.6, 4.8).
-fn regret_weighted<A: Ord + Clone>(round: &Round<'_, A>, l_star: Fixed) -> Result<NetworkInference<A>> {
+fn regret_weighted<A: Ord + Clone>(
+	round: &Round<'_, A>,
+	l_star: Fixed,
+) -> Result<NetworkInference<A>> {
 	let regrets = round.input.regrets;
 	let inferers: Vec<(&A, Fixed)> = round.inferences.iter().map(|(j, v)| (j, *v)).collect();
 	let fii = round.all_forecast_implied(None, l_star)?;
@@ -244,20 +273,26 @@ fn regret_weighted<A: Ord + Clone>(round: &Round<'_, A>, l_star: Fixed) -> Resul
 	bundle.forecaster = fii.clone();
 
 	// Combined (4.5): one σ and one r_max over inferers and forecasters.
-	let inf_pairs: Vec<(Fixed, Fixed)> = inferers.iter().map(|(j, v)| (*v, regrets.get(&regrets.inferer, *j))).collect();
-	let fc_pairs: Vec<(Fixed, Fixed)> = fii.iter().map(|(k, v)| (*v, regrets.get(&regrets.forecaster, k))).collect();
+	let inf_pairs: Vec<(Fixed, Fixed)> =
+		inferers.iter().map(|(j, v)| (*v, regrets.get(&regrets.inferer, *j))).collect();
+	let fc_pairs: Vec<(Fixed, Fixed)> =
+		fii.iter().map(|(k, v)| (*v, regrets.get(&regrets.forecaster, k))).collect();
 	let (combined, wi, wf) = round.weighted(&inf_pairs, &fc_pairs)?;
 	bundle.combined = combined;
-	let inferer_weights: BTreeMap<A, Fixed> = inferers.iter().map(|(j, _)| (*j).clone()).zip(wi.iter().copied()).collect();
-	let forecaster_weights: BTreeMap<A, Fixed> = fii.keys().cloned().zip(wf.iter().copied()).collect();
+	let inferer_weights: BTreeMap<A, Fixed> =
+		inferers.iter().map(|(j, _)| (*j).clone()).zip(wi.iter().copied()).collect();
+	let forecaster_weights: BTreeMap<A, Fixed> =
+		fii.keys().cloned().zip(wf.iter().copied()).collect();
 
 	// Confidence interval (4.8) over the same values and weights.
 	let ci_values: Vec<Fixed> = inf_pairs.iter().chain(fc_pairs.iter()).map(|(v, _)| *v).collect();
 	let ci_weights: Vec<Fixed> = wi.iter().chain(wf.iter()).copied().collect();
-	let confidence_interval = weighted_percentiles(&ci_values, &ci_weights, &confidence_percentiles())?;
+	let confidence_interval =
+		weighted_percentiles(&ci_values, &ci_weights, &confidence_percentiles())?;
 
 	// Naive (4.6): inferers only, naive regrets.
-	let naive_pairs: Vec<(Fixed, Fixed)> = inferers.iter().map(|(j, v)| (*v, regrets.get(&regrets.naive_inferer, *j))).collect();
+	let naive_pairs: Vec<(Fixed, Fixed)> =
+		inferers.iter().map(|(j, v)| (*v, regrets.get(&regrets.naive_inferer, *j))).collect();
 	bundle.naive = round.weighted(&naive_pairs, &[])?.0;
 
 	// One-out inferer: forecast-implied values recomputed without j′.
@@ -269,7 +304,10 @@ fn regret_weighted<A: Ord + Clone>(round: &Round<'_, A>, l_star: Fixed) -> Resul
 			.filter(|(j, _)| j != jo)
 			.map(|(j, v)| (*v, regrets.get(&regrets.one_out_inferer_inferer, &key(j))))
 			.collect();
-		let fcs: Vec<(Fixed, Fixed)> = fo.iter().map(|(k, v)| (*v, regrets.get(&regrets.one_out_inferer_forecaster, &key(k)))).collect();
+		let fcs: Vec<(Fixed, Fixed)> = fo
+			.iter()
+			.map(|(k, v)| (*v, regrets.get(&regrets.one_out_inferer_forecaster, &key(k))))
+			.collect();
 		bundle.one_out_inferer.insert((*jo).clone(), round.weighted(&rest, &fcs)?.0);
 		for (k, v) in fo {
 			bundle.one_out_inferer_forecaster.insert((k, (*jo).clone()), v);
@@ -280,7 +318,10 @@ fn regret_weighted<A: Ord + Clone>(round: &Round<'_, A>, l_star: Fixed) -> Resul
 		// One-out forecaster: all inferers and the other forecasters' unchanged I_k.
 		for ko in fii.keys() {
 			let key = |a: &A| (ko.clone(), a.clone());
-			let infs: Vec<(Fixed, Fixed)> = inferers.iter().map(|(j, v)| (*v, regrets.get(&regrets.one_out_forecaster_inferer, &key(j)))).collect();
+			let infs: Vec<(Fixed, Fixed)> = inferers
+				.iter()
+				.map(|(j, v)| (*v, regrets.get(&regrets.one_out_forecaster_inferer, &key(j))))
+				.collect();
 			let fcs: Vec<(Fixed, Fixed)> = fii
 				.iter()
 				.filter(|(k, _)| *k != ko)
@@ -292,14 +333,25 @@ fn regret_weighted<A: Ord + Clone>(round: &Round<'_, A>, l_star: Fixed) -> Resul
 		for (k, v) in &fii {
 			let infs: Vec<(Fixed, Fixed)> = inferers
 				.iter()
-				.map(|(j, iv)| (*iv, regrets.get(&regrets.one_in_forecaster_inferer, &(k.clone(), (*j).clone()))))
+				.map(|(j, iv)| {
+					(
+						*iv,
+						regrets.get(&regrets.one_in_forecaster_inferer, &(k.clone(), (*j).clone())),
+					)
+				})
 				.collect();
 			let own = [(*v, regrets.get(&regrets.one_in_forecaster_self, k))];
 			bundle.one_in_forecaster.insert(k.clone(), round.weighted(&infs, &own)?.0);
 		}
 	}
 
-	Ok(NetworkInference { mode: SynthesisMode::Regret, values: bundle, inferer_weights, forecaster_weights, confidence_interval })
+	Ok(NetworkInference {
+		mode: SynthesisMode::Regret,
+		values: bundle,
+		inferer_weights,
+		forecaster_weights,
+		confidence_interval,
+	})
 }
 
 #[cfg(test)]
@@ -311,7 +363,12 @@ mod tests {
 	}
 
 	fn params(p: &str, eps: &str) -> SynthesisParams {
-		SynthesisParams { p_norm: fx(p), c_norm: fx("0.75"), epsilon: fx(eps), epsilon_safe_div: fx("0.0000001") }
+		SynthesisParams {
+			p_norm: fx(p),
+			c_norm: fx("0.75"),
+			epsilon: fx(eps),
+			epsilon_safe_div: fx("0.0000001"),
+		}
 	}
 
 	fn close(a: Fixed, b: &str, tol: &str) -> bool {
@@ -324,19 +381,43 @@ mod tests {
 		let regrets = Regrets::new(fx("-1"));
 		let inferences = [(0u8, fx("1")), (1, fx("2"))];
 		let forecasts = [Forecast { forecaster: 9u8, elements: vec![(0, fx("3")), (1, fx("4"))] }];
-		let input = SynthesisInput { inferences: &inferences, forecasts: &forecasts, latest_network_loss: Some(fx("0.5")), regrets: &regrets, params: params("2", "0.0001") };
+		let input = SynthesisInput {
+			inferences: &inferences,
+			forecasts: &forecasts,
+			latest_network_loss: Some(fx("0.5")),
+			regrets: &regrets,
+			params: params("2", "0.0001"),
+		};
 		let out = network_inference(&input).unwrap_or_else(|e| panic!("{e:?}"));
-		assert!(close(out.values.forecaster[&9], "1.055841253742177320", "0.00000000001"), "{}", out.values.forecaster[&9]);
+		assert!(
+			close(out.values.forecaster[&9], "1.055841253742177320", "0.00000000001"),
+			"{}",
+			out.values.forecaster[&9]
+		);
 
 		let inferences = [(0u8, fx("1")), (1, fx("2")), (2, fx("3"))];
 		let forecasts = [
 			Forecast { forecaster: 8u8, elements: vec![(0, fx("1")), (1, fx("2")), (2, fx("3"))] },
 			Forecast { forecaster: 9u8, elements: vec![(0, fx("4")), (1, fx("5")), (2, fx("6"))] },
 		];
-		let input = SynthesisInput { inferences: &inferences, forecasts: &forecasts, latest_network_loss: Some(fx("0.5")), regrets: &regrets, params: params("2", "0.0001") };
+		let input = SynthesisInput {
+			inferences: &inferences,
+			forecasts: &forecasts,
+			latest_network_loss: Some(fx("0.5")),
+			regrets: &regrets,
+			params: params("2", "0.0001"),
+		};
 		let out = network_inference(&input).unwrap_or_else(|e| panic!("{e:?}"));
-		assert!(close(out.values.forecaster[&8], "1.158380376510523897", "0.00000000001"), "{}", out.values.forecaster[&8]);
-		assert!(close(out.values.forecaster[&9], "1.149124717287201046", "0.00000000001"), "{}", out.values.forecaster[&9]);
+		assert!(
+			close(out.values.forecaster[&8], "1.158380376510523897", "0.00000000001"),
+			"{}",
+			out.values.forecaster[&8]
+		);
+		assert!(
+			close(out.values.forecaster[&9], "1.149124717287201046", "0.00000000001"),
+			"{}",
+			out.values.forecaster[&9]
+		);
 	}
 
 	#[test]
@@ -344,25 +425,58 @@ mod tests {
 		let regrets = Regrets::new(fx("-1"));
 		let p = params("3", "0.01");
 		let none: [(u8, Fixed); 0] = [];
-		let input = SynthesisInput { inferences: &none, forecasts: &[], latest_network_loss: Some(fx("1")), regrets: &regrets, params: p };
+		let input = SynthesisInput {
+			inferences: &none,
+			forecasts: &[],
+			latest_network_loss: Some(fx("1")),
+			regrets: &regrets,
+			params: p,
+		};
 		assert_eq!(network_inference(&input).map(|n| n.mode), Err(Error::NoInferences));
 
 		let one = [(1u8, fx("7"))];
-		let input = SynthesisInput { inferences: &one, forecasts: &[], latest_network_loss: Some(fx("1")), regrets: &regrets, params: p };
+		let input = SynthesisInput {
+			inferences: &one,
+			forecasts: &[],
+			latest_network_loss: Some(fx("1")),
+			regrets: &regrets,
+			params: p,
+		};
 		let out = network_inference(&input).unwrap_or_else(|e| panic!("{e:?}"));
-		assert_eq!((out.mode, out.values.combined, out.values.naive), (SynthesisMode::SingleInference, fx("7"), fx("7")));
+		assert_eq!(
+			(out.mode, out.values.combined, out.values.naive),
+			(SynthesisMode::SingleInference, fx("7"), fx("7"))
+		);
 
 		let four = [(1u8, fx("4")), (2, fx("1")), (3, fx("3")), (4, fx("2"))];
-		let input = SynthesisInput { inferences: &four, forecasts: &[], latest_network_loss: None, regrets: &regrets, params: p };
+		let input = SynthesisInput {
+			inferences: &four,
+			forecasts: &[],
+			latest_network_loss: None,
+			regrets: &regrets,
+			params: p,
+		};
 		let out = network_inference(&input).unwrap_or_else(|e| panic!("{e:?}"));
-		assert_eq!((out.mode, out.values.combined, out.values.naive), (SynthesisMode::NoNetworkLoss, fx("2.5"), Fixed::ZERO));
+		assert_eq!(
+			(out.mode, out.values.combined, out.values.naive),
+			(SynthesisMode::NoNetworkLoss, fx("2.5"), Fixed::ZERO)
+		);
 
 		let new_topic = Regrets::new(Fixed::ZERO);
 		let forecasts = [
-			Forecast { forecaster: 8u8, elements: vec![(1, fx("0.1")), (2, fx("0.2")), (3, fx("0.3"))] },
+			Forecast {
+				forecaster: 8u8,
+				elements: vec![(1, fx("0.1")), (2, fx("0.2")), (3, fx("0.3"))],
+			},
 			Forecast { forecaster: 9u8, elements: vec![(4, fx("0.1"))] },
 		];
-		let input = SynthesisInput { inferences: &four, forecasts: &forecasts, latest_network_loss: Some(fx("1")), regrets: &new_topic, params: p };
+		let input = SynthesisInput {
+			inferences: &four,
+			forecasts: &forecasts,
+			latest_network_loss: Some(fx("1")),
+			regrets: &new_topic,
+			params: p,
+		};
 		let out = network_inference(&input).unwrap_or_else(|e| panic!("{e:?}"));
 		assert_eq!(out.mode, SynthesisMode::AllNew);
 		assert_eq!(out.values.combined, fx("2.5"));
@@ -381,13 +495,23 @@ mod tests {
 			Forecast { forecaster: 9u8, elements: vec![(7, fx("0.1"))] },
 			Forecast { forecaster: 8u8, elements: vec![(1, fx("0.1")), (1, fx("5"))] },
 		];
-		let input = SynthesisInput { inferences: &inferences, forecasts: &forecasts, latest_network_loss: Some(fx("1")), regrets: &regrets, params: params("3", "0.01") };
+		let input = SynthesisInput {
+			inferences: &inferences,
+			forecasts: &forecasts,
+			latest_network_loss: Some(fx("1")),
+			regrets: &regrets,
+			params: params("3", "0.01"),
+		};
 		let out = network_inference(&input).unwrap_or_else(|e| panic!("{e:?}"));
 		assert_eq!(out.values.inferer[&0], fx("1"));
 		assert!(!out.values.forecaster.contains_key(&9));
 		assert_eq!(out.values.forecaster[&8], fx("2"));
 		// Equal regrets: equal weights, combined is the mean of 1, 2 and I_8 = 2.
-		assert!(close(out.values.combined, "1.666666666666666666", "0.000000000000001"), "{}", out.values.combined);
+		assert!(
+			close(out.values.combined, "1.666666666666666666", "0.000000000000001"),
+			"{}",
+			out.values.combined
+		);
 		assert_eq!(out.confidence_interval.len(), 5);
 	}
 }

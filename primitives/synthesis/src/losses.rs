@@ -66,7 +66,11 @@ impl WeightedMean {
 	}
 }
 
-fn accumulate<K: Ord + Clone>(acc: &mut BTreeMap<K, WeightedMean>, weight: Fixed, values: &BTreeMap<K, Fixed>) -> Result<()> {
+fn accumulate<K: Ord + Clone>(
+	acc: &mut BTreeMap<K, WeightedMean>,
+	weight: Fixed,
+	values: &BTreeMap<K, Fixed>,
+) -> Result<()> {
 	for (k, v) in values {
 		acc.entry(k.clone()).or_default().add(weight, *v)?;
 	}
@@ -88,7 +92,9 @@ fn finish<K: Ord>(acc: BTreeMap<K, WeightedMean>) -> Result<BTreeMap<K, Fixed>> 
 /// for each quantity, Σ S_m ℓ_m / Σ S_m over the reputers that reported it. Stakes are
 /// divided by the largest stake first (the means are scale-free), so any token amount works.
 /// Fails with [`Error::NoReputers`] without positive stake.
-pub fn network_losses<A: Ord + Clone>(reports: &[(Fixed, &ValueBundle<A>)]) -> Result<ValueBundle<A>> {
+pub fn network_losses<A: Ord + Clone>(
+	reports: &[(Fixed, &ValueBundle<A>)],
+) -> Result<ValueBundle<A>> {
 	let max_stake = reports.iter().map(|(s, _)| *s).max().unwrap_or(Fixed::ZERO);
 	if !max_stake.is_positive() {
 		return Err(Error::NoReputers);
@@ -157,10 +163,24 @@ impl<A: Ord + Clone> ValueBundle<A> {
 		v.push((Coordinate::Naive, self.naive));
 		v.extend(self.inferer.iter().map(|(a, x)| (Coordinate::Inferer(a.clone()), *x)));
 		v.extend(self.forecaster.iter().map(|(a, x)| (Coordinate::Forecaster(a.clone()), *x)));
-		v.extend(self.one_out_inferer_forecaster.iter().map(|((k, j), x)| (Coordinate::OneOutInfererForecaster(k.clone(), j.clone()), *x)));
-		v.extend(self.one_out_inferer.iter().map(|(a, x)| (Coordinate::OneOutInferer(a.clone()), *x)));
-		v.extend(self.one_out_forecaster.iter().map(|(a, x)| (Coordinate::OneOutForecaster(a.clone()), *x)));
-		v.extend(self.one_in_forecaster.iter().map(|(a, x)| (Coordinate::OneInForecaster(a.clone()), *x)));
+		v.extend(
+			self.one_out_inferer_forecaster
+				.iter()
+				.map(|((k, j), x)| (Coordinate::OneOutInfererForecaster(k.clone(), j.clone()), *x)),
+		);
+		v.extend(
+			self.one_out_inferer.iter().map(|(a, x)| (Coordinate::OneOutInferer(a.clone()), *x)),
+		);
+		v.extend(
+			self.one_out_forecaster
+				.iter()
+				.map(|(a, x)| (Coordinate::OneOutForecaster(a.clone()), *x)),
+		);
+		v.extend(
+			self.one_in_forecaster
+				.iter()
+				.map(|(a, x)| (Coordinate::OneInForecaster(a.clone()), *x)),
+		);
 		v
 	}
 }
@@ -170,15 +190,20 @@ impl<A: Ord + Clone> ValueBundle<A> {
 pub fn loss_vectors<A: Ord + Clone>(bundles: &[&ValueBundle<A>]) -> Vec<Vec<Option<Fixed>>> {
 	// `entries` is sorted by coordinate, so the union is a sort-free merge in the common case
 	// where every reputer reports the same coordinates.
-	let per_reputer: Vec<Vec<(Coordinate<A>, Fixed)>> = bundles.iter().map(|b| b.entries()).collect();
+	let per_reputer: Vec<Vec<(Coordinate<A>, Fixed)>> =
+		bundles.iter().map(|b| b.entries()).collect();
 	let same = per_reputer.windows(2).all(|w| match w {
 		[a, b] => a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.0 == y.0),
 		_ => true,
 	});
 	if same {
-		return per_reputer.into_iter().map(|e| e.into_iter().map(|(_, v)| Some(v)).collect()).collect();
+		return per_reputer
+			.into_iter()
+			.map(|e| e.into_iter().map(|(_, v)| Some(v)).collect())
+			.collect();
 	}
-	let mut coordinates: Vec<Coordinate<A>> = per_reputer.iter().flat_map(|e| e.iter().map(|(c, _)| c.clone())).collect();
+	let mut coordinates: Vec<Coordinate<A>> =
+		per_reputer.iter().flat_map(|e| e.iter().map(|(c, _)| c.clone())).collect();
 	coordinates.sort();
 	coordinates.dedup();
 	per_reputer
@@ -216,7 +241,8 @@ mod tests {
 		a.inferer.insert(1, fx("3"));
 		let mut b = ValueBundle::<u8>::new(fx("4"), fx("5"));
 		b.inferer.insert(0, fx("4"));
-		let net = network_losses(&[(fx("1000000000"), &a), (fx("2000000000"), &b)]).unwrap_or_else(|_| ValueBundle::new(Fixed::ZERO, Fixed::ZERO));
+		let net = network_losses(&[(fx("1000000000"), &a), (fx("2000000000"), &b)])
+			.unwrap_or_else(|_| ValueBundle::new(Fixed::ZERO, Fixed::ZERO));
 		assert_eq!(net.combined, fx("3"));
 		assert_eq!(net.naive, fx("4"));
 		assert_eq!(net.inferer.get(&0), Some(&fx("3")));

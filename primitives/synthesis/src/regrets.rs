@@ -78,14 +78,21 @@ pub fn ema(alpha: Fixed, x: Fixed, previous: Fixed) -> Result<Fixed> {
 ///
 /// Fix h (spec 11.1): an R⁻_{j′,k} whose one-out-inferer-forecaster loss is missing is not
 /// updated (the reference reads the missing loss as 0).
-pub fn updated_regrets<A: Ord + Clone>(losses: &ValueBundle<A>, previous: &Regrets<A>, alpha: Fixed) -> Result<Regrets<A>> {
+pub fn updated_regrets<A: Ord + Clone>(
+	losses: &ValueBundle<A>,
+	previous: &Regrets<A>,
+	alpha: Fixed,
+) -> Result<Regrets<A>> {
 	let mut out = Regrets::new(previous.initial);
 	let (l_i, l_naive) = (losses.combined, losses.naive);
-	let update = |family_prev: Fixed, network: Fixed, own: Fixed| -> Result<Fixed> { ema(alpha, network.checked_sub(own)?, family_prev) };
+	let update = |family_prev: Fixed, network: Fixed, own: Fixed| -> Result<Fixed> {
+		ema(alpha, network.checked_sub(own)?, family_prev)
+	};
 
 	for (j, l_j) in &losses.inferer {
 		out.inferer.insert(j.clone(), update(previous.get(&previous.inferer, j), l_i, *l_j)?);
-		out.naive_inferer.insert(j.clone(), update(previous.get(&previous.naive_inferer, j), l_naive, *l_j)?);
+		out.naive_inferer
+			.insert(j.clone(), update(previous.get(&previous.naive_inferer, j), l_naive, *l_j)?);
 	}
 	for (k, l_k) in &losses.forecaster {
 		out.forecaster.insert(k.clone(), update(previous.get(&previous.forecaster, k), l_i, *l_k)?);
@@ -144,7 +151,11 @@ pub fn initial_regret(experienced_regrets: &[Fixed], params: &RegretParams) -> R
 
 /// Whether an actor is experienced (spec 5.5): it had a stored regret before this round and
 /// has been paid in at least 1/α_R rounds.
-pub fn is_experienced(had_prior_regret: bool, inclusions: u64, alpha_regret: Fixed) -> Result<bool> {
+pub fn is_experienced(
+	had_prior_regret: bool,
+	inclusions: u64,
+	alpha_regret: Fixed,
+) -> Result<bool> {
 	if !had_prior_regret {
 		return Ok(false);
 	}
@@ -154,7 +165,11 @@ pub fn is_experienced(had_prior_regret: bool, inclusions: u64, alpha_regret: Fix
 }
 
 /// The new regrets R_j, R_k of the experienced actors, inferers first (the V of spec 5.5).
-pub fn experienced_values<A: Ord>(updated: &Regrets<A>, experienced_inferers: &[A], experienced_forecasters: &[A]) -> Vec<Fixed> {
+pub fn experienced_values<A: Ord>(
+	updated: &Regrets<A>,
+	experienced_inferers: &[A],
+	experienced_forecasters: &[A],
+) -> Vec<Fixed> {
 	experienced_inferers
 		.iter()
 		.filter_map(|j| updated.inferer.get(j).copied())
@@ -173,10 +188,17 @@ mod tests {
 	/// Spec 5.5 / Go `TestCalcTopicInitialRegret`.
 	#[test]
 	fn initial_regret_matches_the_reference() {
-		let v: Vec<Fixed> = ["0.6445506208021189", "1.0216386898413485", "0.6092049398135028", "0.6971588004566455", "0.9030751421888253", "0.8219035038858344"]
-			.iter()
-			.map(|s| fx(s))
-			.collect();
+		let v: Vec<Fixed> = [
+			"0.6445506208021189",
+			"1.0216386898413485",
+			"0.6092049398135028",
+			"0.6971588004566455",
+			"0.9030751421888253",
+			"0.8219035038858344",
+		]
+		.iter()
+		.map(|s| fx(s))
+		.collect();
 		let mut p = RegretParams::simulator();
 		p.epsilon = fx("0.0001");
 		let got = initial_regret(&v, &p).unwrap_or_default();
@@ -213,7 +235,8 @@ mod tests {
 		losses.one_out_inferer_forecaster.insert((5, 0), fx("1.0"));
 		let mut prev = Regrets::new(fx("-1"));
 		prev.one_out_inferer_forecaster.insert((1, 6), fx("0.3"));
-		let new = updated_regrets(&losses, &prev, fx("0.1")).unwrap_or_else(|_| Regrets::new(Fixed::ZERO));
+		let new = updated_regrets(&losses, &prev, fx("0.1"))
+			.unwrap_or_else(|_| Regrets::new(Fixed::ZERO));
 		assert_eq!(new.one_out_inferer_forecaster.len(), 1);
 		// 0.1·(1.2 − 1.0) + 0.9·(−1)
 		assert_eq!(new.one_out_inferer_forecaster.get(&(0, 5)), Some(&fx("-0.88")));

@@ -25,7 +25,12 @@ pub struct ForecastingUtility {
 /// and the previous τ (spec 6.6). The running maximum of the inferer scores starts at 0, and
 /// when it is 0 with T_i = 0, τ resets to 0 and χ = 0.5 (both kept as the reference does:
 /// quirk f of spec 11.1).
-pub fn forecasting_utility(forecast_task_score: Fixed, inferer_scores: &[Fixed], previous_tau: Fixed, alpha: Fixed) -> Result<ForecastingUtility> {
+pub fn forecasting_utility(
+	forecast_task_score: Fixed,
+	inferer_scores: &[Fixed],
+	previous_tau: Fixed,
+	alpha: Fixed,
+) -> Result<ForecastingUtility> {
 	let m_star = inferer_scores.iter().copied().fold(Fixed::ZERO, Fixed::max);
 	let denominator = if m_star.is_zero() {
 		if forecast_task_score.is_zero() {
@@ -35,7 +40,8 @@ pub fn forecasting_utility(forecast_task_score: Fixed, inferer_scores: &[Fixed],
 	} else {
 		m_star.abs()
 	};
-	let ratio = forecast_task_score.checked_sub(Fixed::ZERO.min(m_star))?.checked_div(denominator)?;
+	let ratio =
+		forecast_task_score.checked_sub(Fixed::ZERO.min(m_star))?.checked_div(denominator)?;
 	let tau = ema(alpha, ratio, previous_tau)?;
 	let chi = if tau.is_negative() {
 		TENTH
@@ -65,7 +71,14 @@ pub struct TaskRewards {
 }
 
 /// U = (1 − χ)γF·E/(F+G+H), V = χγG·E/(F+G+H), W = H·E/(F+G+H) (spec 6.7).
-pub fn task_rewards(f: Fixed, g: Fixed, h: Fixed, chi: Fixed, gamma: Fixed, total: Fixed) -> Result<TaskRewards> {
+pub fn task_rewards(
+	f: Fixed,
+	g: Fixed,
+	h: Fixed,
+	chi: Fixed,
+	gamma: Fixed,
+	total: Fixed,
+) -> Result<TaskRewards> {
 	let sum = f.checked_add(g)?.checked_add(h)?;
 	let share = |x: Fixed| -> Result<Fixed> { Ok(x.checked_mul_div(total, sum)?) };
 	Ok(TaskRewards {
@@ -91,11 +104,16 @@ mod tests {
 	/// Spec 6.7 reference: F = G = 2, H = 4, E = 2, T_i = 1, scores {0.5, 0.5}, α = 1, τ = 0.
 	#[test]
 	fn task_rewards_match_the_reference_case() {
-		let u = forecasting_utility(f("1"), &[f("0.5"), f("0.5")], Fixed::ZERO, f("1")).unwrap_or(ForecastingUtility { chi: Fixed::ZERO, tau: Fixed::ZERO });
+		let u = forecasting_utility(f("1"), &[f("0.5"), f("0.5")], Fixed::ZERO, f("1"))
+			.unwrap_or(ForecastingUtility { chi: Fixed::ZERO, tau: Fixed::ZERO });
 		assert_eq!(u.chi, f("0.5"));
 		let gamma = normalization_factor(f("2"), f("2"), u.chi).unwrap_or_default();
 		assert_eq!(gamma, f("2"));
-		let t = task_rewards(f("2"), f("2"), f("4"), u.chi, gamma, f("2")).unwrap_or(TaskRewards { inference: Fixed::ZERO, forecasting: Fixed::ZERO, reputation: Fixed::ZERO });
+		let t = task_rewards(f("2"), f("2"), f("4"), u.chi, gamma, f("2")).unwrap_or(TaskRewards {
+			inference: Fixed::ZERO,
+			forecasting: Fixed::ZERO,
+			reputation: Fixed::ZERO,
+		});
 		assert_eq!((t.inference, t.forecasting, t.reputation), (f("0.5"), f("0.5"), f("1")));
 	}
 
@@ -105,7 +123,8 @@ mod tests {
 	fn chi_and_gamma_match_the_reference_cases() {
 		assert_eq!(normalization_factor(f("4"), f("6"), f("0.5")), Ok(f("2")));
 		for (t, chi) in [("-0.1", "0.1"), ("1.1", "0.5"), ("0.125", "0.2")] {
-			let u = forecasting_utility(f(t), &[f("0.5"), f("0.5")], Fixed::ZERO, f("1")).map(|u| u.chi);
+			let u = forecasting_utility(f(t), &[f("0.5"), f("0.5")], Fixed::ZERO, f("1"))
+				.map(|u| u.chi);
 			assert_eq!(u, Ok(f(chi)), "T = {t}");
 		}
 	}
@@ -124,9 +143,21 @@ mod tests {
 	fn without_forecasters_the_forecasting_task_gets_nothing() {
 		let chi = f("0.3");
 		let gamma = normalization_factor(f("2"), Fixed::ZERO, chi).unwrap_or_default();
-		let t = task_rewards(f("2"), Fixed::ZERO, f("1"), chi, gamma, f("3")).unwrap_or(TaskRewards { inference: Fixed::ZERO, forecasting: f("1"), reputation: Fixed::ZERO });
+		let t =
+			task_rewards(f("2"), Fixed::ZERO, f("1"), chi, gamma, f("3")).unwrap_or(TaskRewards {
+				inference: Fixed::ZERO,
+				forecasting: f("1"),
+				reputation: Fixed::ZERO,
+			});
 		assert_eq!(t.forecasting, Fixed::ZERO);
-		assert!(t.inference.checked_sub(f("2")).map(|d| d.abs() <= Fixed::from_raw(10)).unwrap_or(false), "{}", t.inference);
+		assert!(
+			t.inference
+				.checked_sub(f("2"))
+				.map(|d| d.abs() <= Fixed::from_raw(10))
+				.unwrap_or(false),
+			"{}",
+			t.inference
+		);
 		assert_eq!(t.reputation, f("1"));
 	}
 }

@@ -46,7 +46,10 @@ pub fn forecaster_scores<A: Ord + Clone>(losses: &ValueBundle<A>) -> Result<Roun
 		let Some(l_minus) = losses.one_out_forecaster.get(k) else { continue };
 		let t_plus = losses.naive.checked_sub(*l_plus)?;
 		let t_minus = l_minus.checked_sub(losses.combined)?;
-		scores.insert(k.clone(), f_plus.checked_mul(t_plus)?.checked_add(f_minus.checked_mul(t_minus)?)?);
+		scores.insert(
+			k.clone(),
+			f_plus.checked_mul(t_plus)?.checked_add(f_minus.checked_mul(t_minus)?)?,
+		);
 	}
 	Ok(RoundScores { scores, update_emas: true })
 }
@@ -89,8 +92,15 @@ mod tests {
 			l.inferer.insert(j as u8, fx("0.01"));
 			l.one_out_inferer.insert(j as u8, fx(v));
 		}
-		let s = inferer_scores(&l).unwrap_or_else(|_| RoundScores { scores: BTreeMap::new(), update_emas: false });
-		let want = ["-0.000211256018186383", "-0.000461256018186383", "0.000118743981813617", "0.001428743981813617", "0.003378743981813617"];
+		let s = inferer_scores(&l)
+			.unwrap_or_else(|_| RoundScores { scores: BTreeMap::new(), update_emas: false });
+		let want = [
+			"-0.000211256018186383",
+			"-0.000461256018186383",
+			"0.000118743981813617",
+			"0.001428743981813617",
+			"0.003378743981813617",
+		];
 		for (j, w) in want.iter().enumerate() {
 			assert_eq!(s.scores[&(j as u8)], fx(w));
 		}
@@ -102,9 +112,11 @@ mod tests {
 		let mut l = ValueBundle::<u8>::new(fx("1"), fx("1"));
 		l.inferer.insert(3, fx("0.5"));
 		l.forecaster.insert(4, fx("0.5"));
-		let s = inferer_scores(&l).unwrap_or_else(|_| RoundScores { scores: BTreeMap::new(), update_emas: true });
+		let s = inferer_scores(&l)
+			.unwrap_or_else(|_| RoundScores { scores: BTreeMap::new(), update_emas: true });
 		assert_eq!((s.scores[&3], s.update_emas), (Fixed::ZERO, false));
-		let s = forecaster_scores(&l).unwrap_or_else(|_| RoundScores { scores: BTreeMap::new(), update_emas: true });
+		let s = forecaster_scores(&l)
+			.unwrap_or_else(|_| RoundScores { scores: BTreeMap::new(), update_emas: true });
 		assert_eq!((s.scores[&4], s.update_emas), (Fixed::ZERO, false));
 	}
 
@@ -119,7 +131,8 @@ mod tests {
 		l.one_in_forecaster.insert(7, fx("1.0"));
 		l.one_out_forecaster.insert(6, fx("9"));
 		l.one_out_forecaster.insert(7, fx("1.2"));
-		let s = forecaster_scores(&l).unwrap_or_else(|_| RoundScores { scores: BTreeMap::new(), update_emas: false });
+		let s = forecaster_scores(&l)
+			.unwrap_or_else(|_| RoundScores { scores: BTreeMap::new(), update_emas: false });
 		// N_f = 2 → f⁺ = 1/2: T_7 = 0.5·(2 − 1) + 0.5·(1.2 − 1) = 0.6; 5 and 6 lack a pair.
 		assert_eq!(s.scores.len(), 1);
 		assert_eq!(s.scores[&7], fx("0.6"));

@@ -78,14 +78,19 @@ pub fn median(values: &[Fixed]) -> Result<Fixed> {
 
 /// Weighted percentiles (spec 4.8): sort (value, weight) by value, position of each point
 /// x_i = (C_i − w_i/2)/C_n, then interpolate linearly; clamp to the end points.
-pub fn weighted_percentiles(values: &[Fixed], weights: &[Fixed], percentiles: &[Fixed]) -> Result<Vec<Fixed>> {
+pub fn weighted_percentiles(
+	values: &[Fixed],
+	weights: &[Fixed],
+	percentiles: &[Fixed],
+) -> Result<Vec<Fixed>> {
 	if values.len() != weights.len() {
 		return Err(Error::LengthMismatch);
 	}
 	if values.is_empty() {
 		return Err(MathError::Empty.into());
 	}
-	let mut pairs: Vec<(Fixed, Fixed)> = values.iter().copied().zip(weights.iter().copied()).collect();
+	let mut pairs: Vec<(Fixed, Fixed)> =
+		values.iter().copied().zip(weights.iter().copied()).collect();
 	pairs.sort_by(|a, b| a.0.cmp(&b.0));
 	let mut cumulative = Vec::with_capacity(pairs.len());
 	let mut total = Fixed::ZERO;
@@ -97,8 +102,14 @@ pub fn weighted_percentiles(values: &[Fixed], weights: &[Fixed], percentiles: &[
 	for ((_, w), c) in pairs.iter().zip(cumulative.iter()) {
 		positions.push(c.checked_sub(w.checked_div_int(2)?)?.checked_div(total)?);
 	}
-	let (first_x, first_v) = (*positions.first().ok_or(Error::MissingValue)?, pairs.first().map(|p| p.0).ok_or(Error::MissingValue)?);
-	let (last_x, last_v) = (*positions.last().ok_or(Error::MissingValue)?, pairs.last().map(|p| p.0).ok_or(Error::MissingValue)?);
+	let (first_x, first_v) = (
+		*positions.first().ok_or(Error::MissingValue)?,
+		pairs.first().map(|p| p.0).ok_or(Error::MissingValue)?,
+	);
+	let (last_x, last_v) = (
+		*positions.last().ok_or(Error::MissingValue)?,
+		pairs.last().map(|p| p.0).ok_or(Error::MissingValue)?,
+	);
 	let hundred = Fixed::from_int(100);
 	let mut out = Vec::with_capacity(percentiles.len());
 	for pct in percentiles {
@@ -151,7 +162,11 @@ mod tests {
 
 	#[test]
 	fn std_dev_uses_bessel_and_is_zero_for_one_value() {
-		assert_eq!(sample_std_dev(&fxs(&["2", "4", "4", "4", "5", "5", "7", "9"])).map(|s| s.into_raw() / 1_000_000), Ok(2_138_089_935_299));
+		assert_eq!(
+			sample_std_dev(&fxs(&["2", "4", "4", "4", "5", "5", "7", "9"]))
+				.map(|s| s.into_raw() / 1_000_000),
+			Ok(2_138_089_935_299)
+		);
 		assert_eq!(sample_std_dev(&fxs(&["3"])), Ok(Fixed::ZERO));
 		assert_eq!(sample_std_dev(&[]), Err(Error::Math(MathError::Empty)));
 	}
@@ -181,7 +196,11 @@ mod tests {
 		let p = weighted_percentiles(&v, &w, &fxs(&["10", "50", "90", "2.28"])).unwrap_or_default();
 		assert_eq!(p, vec![fx("1"), fx("2"), fx("3"), fx("1")]);
 		let p = weighted_percentiles(&v, &w, &fxs(&["33.333333333333333333"])).unwrap_or_default();
-		assert!(p[0].checked_sub(fx("1.5")).map(|d| d.abs() < fx("0.000000001")).unwrap_or(false), "{:?}", p);
+		assert!(
+			p[0].checked_sub(fx("1.5")).map(|d| d.abs() < fx("0.000000001")).unwrap_or(false),
+			"{:?}",
+			p
+		);
 		assert_eq!(weighted_percentiles(&v, &w[..2], &[]), Err(Error::LengthMismatch));
 	}
 }

@@ -55,13 +55,20 @@ pub fn weight_from_normalized_regret(r: Fixed, r_max: Fixed, p: Fixed, c: Fixed)
 
 /// Weights for inferer regrets `a` and forecaster regrets `b` sharing one σ and one r_max
 /// (spec 4.3). Fails on an empty input.
-pub fn regret_weights(a: &[Fixed], b: &[Fixed], p: Fixed, c: Fixed, epsilon: Fixed) -> Result<(Vec<Fixed>, Vec<Fixed>)> {
+pub fn regret_weights(
+	a: &[Fixed],
+	b: &[Fixed],
+	p: Fixed,
+	c: Fixed,
+	epsilon: Fixed,
+) -> Result<(Vec<Fixed>, Vec<Fixed>)> {
 	let all: Vec<Fixed> = a.iter().chain(b.iter()).copied().collect();
 	if all.is_empty() {
 		return Err(MathError::Empty.into());
 	}
 	let s = sample_std_dev(&all)?.abs().checked_add(epsilon)?;
-	let normalized = all.iter().map(|r| r.checked_div(s)).collect::<core::result::Result<Vec<_>, _>>()?;
+	let normalized =
+		all.iter().map(|r| r.checked_div(s)).collect::<core::result::Result<Vec<_>, _>>()?;
 	let r_max = normalized.iter().copied().max().ok_or(MathError::Empty)?;
 	let mut weights = normalized
 		.iter()
@@ -98,17 +105,29 @@ mod tests {
 			("0.01987392", "0.01987392", "0.30185357993405315"),
 		];
 		for (r, r_max, want) in cases {
-			let got = weight_from_normalized_regret(fx(r), fx(r_max), fx("3"), fx("0.75")).unwrap_or_default();
+			let got = weight_from_normalized_regret(fx(r), fx(r_max), fx("3"), fx("0.75"))
+				.unwrap_or_default();
 			let want = fx(want);
 			let err = got.checked_sub(want).unwrap_or_default().abs();
-			assert!(err <= want.checked_mul(fx("0.000000001")).unwrap_or_default().max(Fixed::from_raw(10)), "({r}, {r_max}): {got} vs {want}");
+			assert!(
+				err <= want
+					.checked_mul(fx("0.000000001"))
+					.unwrap_or_default()
+					.max(Fixed::from_raw(10)),
+				"({r}, {r_max}): {got} vs {want}"
+			);
 		}
 	}
 
 	#[test]
 	fn weights_below_the_cutoff_are_zero_and_equal_regrets_get_equal_weights() {
-		assert_eq!(weight_from_normalized_regret(fx("-6"), fx("0"), fx("3"), fx("0.75")), Ok(Fixed::ZERO));
-		let (a, b) = regret_weights(&[fx("0.2"), fx("0.2")], &[fx("0.2")], fx("3"), fx("0.75"), fx("0.01")).unwrap_or_default();
+		assert_eq!(
+			weight_from_normalized_regret(fx("-6"), fx("0"), fx("3"), fx("0.75")),
+			Ok(Fixed::ZERO)
+		);
+		let (a, b) =
+			regret_weights(&[fx("0.2"), fx("0.2")], &[fx("0.2")], fx("3"), fx("0.75"), fx("0.01"))
+				.unwrap_or_default();
 		assert_eq!(a.len(), 2);
 		assert_eq!(b.len(), 1);
 		assert_eq!(a[0], a[1]);
@@ -121,6 +140,9 @@ mod tests {
 		assert_eq!(softplus(fx("100")).map(|v| v.trunc_to_i128()), Ok(100));
 		assert_eq!(softplus(fx("-100")), Ok(Fixed::ZERO));
 		let ln2 = softplus(Fixed::ZERO).unwrap_or_default();
-		assert!(ln2.checked_sub(fx("0.693147180559945309")).unwrap_or_default().abs() <= Fixed::from_raw(3));
+		assert!(
+			ln2.checked_sub(fx("0.693147180559945309")).unwrap_or_default().abs()
+				<= Fixed::from_raw(3)
+		);
 	}
 }
