@@ -27,20 +27,61 @@ struct State {
 	regrets: Regrets<u32>,
 	latest_network_loss: Option<Fixed>,
 	coefficients: BTreeMap<u32, Fixed>,
-	smoothed: [BTreeMap<u32, Fixed>; 3],
+	smoothed: PerRole<BTreeMap<u32, Fixed>>,
 	tau: Fixed,
-	/// Stored instant scores per round, newest first: [inferers, forecasters].
-	history: [Vec<Vec<Fixed>>; 2],
-	/// Rounds with a nonzero payout, per worker: [inferers, forecasters].
-	inclusions: [BTreeMap<u32, u64>; 2],
+	/// Stored instant scores per round, newest first (workers only).
+	history: PerRole<Vec<Vec<Fixed>>>,
+	/// Rounds with a nonzero payout, per worker.
+	inclusions: PerRole<BTreeMap<u32, u64>>,
 	/// Inferers and forecasters that submitted in the previous row (the snapshot the row's
 	/// losses evaluate).
 	snapshot: Option<(BTreeSet<u32>, BTreeSet<u32>)>,
 }
 
-const INFERER: usize = 0;
-const FORECASTER: usize = 1;
-const REPUTER: usize = 2;
+/// The three participant roles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Role {
+	Inferer,
+	Forecaster,
+	Reputer,
+}
+use Role::{Forecaster as FORECASTER, Inferer as INFERER, Reputer as REPUTER};
+
+impl Role {
+	fn name(self) -> &'static str {
+		match self {
+			Role::Inferer => "inferer",
+			Role::Forecaster => "forecaster",
+			Role::Reputer => "reputer",
+		}
+	}
+}
+
+/// One value per role.
+#[derive(Default)]
+struct PerRole<T> {
+	inferer: T,
+	forecaster: T,
+	reputer: T,
+}
+
+impl<T> PerRole<T> {
+	fn of(&self, role: Role) -> &T {
+		match role {
+			Role::Inferer => &self.inferer,
+			Role::Forecaster => &self.forecaster,
+			Role::Reputer => &self.reputer,
+		}
+	}
+
+	fn of_mut(&mut self, role: Role) -> &mut T {
+		match role {
+			Role::Inferer => &mut self.inferer,
+			Role::Forecaster => &mut self.forecaster,
+			Role::Reputer => &mut self.reputer,
+		}
+	}
+}
 
 /// A replay of one table.
 pub struct Replay<'a> {
@@ -169,13 +210,13 @@ impl<'a> Replay<'a> {
 				self.state.coefficients.insert(m as u32, v);
 			}
 			if let Some(v) = g(format!("reputer_reward_fraction_smooth_{m}")) {
-				self.state.smoothed[REPUTER].insert(m as u32, v);
+				self.state.smoothed.of_mut(REPUTER).insert(m as u32, v);
 			}
 		}
 		let mut inferer_scores = Vec::new();
 		for j in 0..ni {
 			if let Some(v) = g(format!("inferer_reward_fraction_smooth_{j}")) {
-				self.state.smoothed[INFERER].insert(l.inferer_id(j), v);
+				self.state.smoothed.of_mut(INFERER).insert(l.inferer_id(j), v);
 			}
 			if let Some(v) = g(format!("inferer_score_{j}")) {
 				inferer_scores.push(v);
@@ -184,13 +225,17 @@ impl<'a> Replay<'a> {
 		let mut forecaster_scores = Vec::new();
 		for k in 0..nf {
 			if let Some(v) = g(format!("forecaster_reward_fraction_smooth_{k}")) {
-				self.state.smoothed[FORECASTER].insert(l.forecaster_id(k), v);
+				self.state.smoothed.of_mut(FORECASTER).insert(l.forecaster_id(k), v);
 			}
 			if let Some(v) = g(format!("forecaster_score_{k}")) {
 				forecaster_scores.push(v);
 			}
 		}
-		self.state.history = [vec![inferer_scores], vec![forecaster_scores]];
+		self.state.history = PerRole {
+			inferer: vec![inferer_scores],
+			forecaster: vec![forecaster_scores],
+			reputer: Vec::new(),
+		};
 		self.state.tau = g("forecaster_score_ratio".into()).unwrap_or(Fixed::ZERO);
 		self.state.snapshot = Some(self.submitters(0));
 		Ok(())
@@ -407,21 +452,19 @@ impl<'a> Replay<'a> {
 		let previous = &self.state.regrets;
 		let updated = regrets::updated_regrets(&net, previous, s.regret.alpha_regret)
 			.map_err(e("regrets"))?;
-		let experienced = |role: usize,
-		                   ids: Vec<u32>,
-		                   prior: &BTreeMap<u32, Fixed>|
-		 -> Result<Vec<u32>, String> {
-			let mut v = Vec::new();
-			for id in ids {
-				let n = self.state.inclusions[role].get(&id).copied().unwrap_or(0);
-				if regrets::is_experienced(prior.contains_key(&id), n, s.regret.alpha_regret)
-					.map_err(e("experience"))?
-				{
-					v.push(id);
+		let experienced =
+			|role: Role, ids: Vec<u32>, prior: &BTreeMap<u32, Fixed>| -> Result<Vec<u32>, String> {
+				let mut v = Vec::new();
+				for id in ids {
+					let n = self.state.inclusions.of(role).get(&id).copied().unwrap_or(0);
+					if regrets::is_experienced(prior.contains_key(&id), n, s.regret.alpha_regret)
+						.map_err(e("experience"))?
+					{
+						v.push(id);
+					}
 				}
-			}
-			Ok(v)
-		};
+				Ok(v)
+			};
 		let exp_inferers =
 			experienced(INFERER, updated.inferer.keys().copied().collect(), &previous.inferer)?;
 		let exp_forecasters = experienced(
@@ -474,12 +517,17 @@ impl<'a> Replay<'a> {
 		for (id, x) in &forecaster_scores.scores {
 			out.set(row, &format!("forecaster_score_{}", l.forecaster_index(*id)), Some(*x));
 		}
-		self.state.history[INFERER].insert(0, inferer_scores.scores.values().copied().collect());
-		self.state.history[FORECASTER]
+		self.state
+			.history
+			.of_mut(INFERER)
+			.insert(0, inferer_scores.scores.values().copied().collect());
+		self.state
+			.history
+			.of_mut(FORECASTER)
 			.insert(0, forecaster_scores.scores.values().copied().collect());
 		let max_samples = s.reward.max_samples_to_scale_scores as usize;
-		for h in self.state.history.iter_mut() {
-			h.truncate(max_samples.max(1));
+		for role in [INFERER, FORECASTER] {
+			self.state.history.of_mut(role).truncate(max_samples.max(1));
 		}
 
 		// Reward fractions (6.4).
@@ -557,13 +605,13 @@ impl<'a> Replay<'a> {
 		for (id, x) in i_ids.iter().zip(pay(&i_frac, tasks.inference)?.iter()) {
 			out.set(row, &format!("inferer_reward_{id}"), Some(*x));
 			if x.is_positive() {
-				*self.state.inclusions[INFERER].entry(*id).or_default() += 1;
+				*self.state.inclusions.of_mut(INFERER).entry(*id).or_default() += 1;
 			}
 		}
 		for (id, x) in f_ids.iter().zip(pay(&f_frac, tasks.forecasting)?.iter()) {
 			out.set(row, &format!("forecaster_reward_{}", l.forecaster_index(*id)), Some(*x));
 			if x.is_positive() {
-				*self.state.inclusions[FORECASTER].entry(*id).or_default() += 1;
+				*self.state.inclusions.of_mut(FORECASTER).entry(*id).or_default() += 1;
 			}
 		}
 		for (m, x) in reputers.iter().zip(pay(&r_frac, tasks.reputation)?.iter()) {
@@ -579,7 +627,7 @@ impl<'a> Replay<'a> {
 	fn worker_fractions(
 		&mut self,
 		row: usize,
-		role: usize,
+		role: Role,
 		ids: &[u32],
 		scores: &[Fixed],
 	) -> Result<Vec<Fixed>, String> {
@@ -588,7 +636,7 @@ impl<'a> Replay<'a> {
 		}
 		let s = self.settings.reward;
 		let max = s.max_samples_to_scale_scores as usize;
-		let window = scores::score_window(&self.state.history[role], max);
+		let window = scores::score_window(self.state.history.of(role), max);
 		let (p, c, name) = if role == INFERER {
 			(s.p_reward_inference, s.c_reward_inference, "inferer")
 		} else {
@@ -614,7 +662,7 @@ impl<'a> Replay<'a> {
 	fn entropy(
 		&mut self,
 		row: usize,
-		role: usize,
+		role: Role,
 		ids: &[u32],
 		fractions: &[Fixed],
 		out: &mut Table,
@@ -624,12 +672,12 @@ impl<'a> Replay<'a> {
 		}
 		let s = self.settings.reward;
 		let previous: Vec<Option<Fixed>> =
-			ids.iter().map(|id| self.state.smoothed[role].get(id).copied()).collect();
+			ids.iter().map(|id| self.state.smoothed.of(role).get(id).copied()).collect();
 		let ent = fractions::entropy(fractions, &previous, s.task_reward_alpha, s.beta_entropy)
 			.map_err(|x| err(row, format!("entropy: {x:?}")))?;
-		let name = ["inferer", "forecaster", "reputer"][role];
+		let name = role.name();
 		for (id, f) in ids.iter().zip(ent.smoothed.iter()) {
-			self.state.smoothed[role].insert(*id, *f);
+			self.state.smoothed.of_mut(role).insert(*id, *f);
 			let i =
 				if role == FORECASTER { self.layout.forecaster_index(*id) } else { *id as usize };
 			out.set(row, &format!("{name}_reward_fraction_smooth_{i}"), Some(*f));

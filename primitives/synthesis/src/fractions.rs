@@ -72,6 +72,15 @@ pub fn normalize(values: &[Fixed]) -> Result<Vec<Fixed>> {
 	values.iter().map(|v| Ok(v.checked_div(total)?)).collect()
 }
 
+/// The effective number of actors N_eff = 1 / Σ f² (spec 6.5).
+pub fn effective_number(fractions: &[Fixed]) -> Result<Fixed> {
+	let mut squares = DotAccumulator::new();
+	for x in fractions {
+		squares.add_product(*x, *x);
+	}
+	Ok(squares.total()?.checked_recip()?)
+}
+
 /// The entropy of a role and its new smoothed fractions (spec 6.5).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entropy {
@@ -103,11 +112,7 @@ pub fn entropy(
 			None => Ok(*u),
 		})
 		.collect::<Result<_>>()?;
-	let mut squares = DotAccumulator::new();
-	for x in &smoothed_raw {
-		squares.add_product(*x, *x);
-	}
-	let n_eff = squares.total()?.checked_recip()?;
+	let n_eff = effective_number(&smoothed_raw)?;
 	let smoothed = normalize(&smoothed_raw)?;
 	let n = smoothed.len();
 	if n == 1 {
@@ -164,6 +169,15 @@ mod tests {
 		let reference =
 			fx("0.25").pow(fx("0.25")).and_then(|x| x.checked_mul(sum)).unwrap_or_default();
 		assert!(close(reference, "0.72807462851", "0.0001"), "{reference}");
+	}
+
+	/// Spec 10.6 `TestNumberRatio`: {0.2, …, 0.7} → 1/1.39.
+	#[test]
+	fn effective_number_matches_the_reference() {
+		let n =
+			effective_number(&fxs(&["0.2", "0.3", "0.4", "0.5", "0.6", "0.7"])).unwrap_or_default();
+		assert!(close(n, "0.71942446", "0.0001"), "{n}");
+		assert_eq!(n, fx("1").checked_div(fx("1.39")).unwrap_or_default());
 	}
 
 	#[test]
