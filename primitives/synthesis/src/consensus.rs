@@ -413,10 +413,7 @@ pub fn reputer_scores_baseline(
 #[cfg(test)]
 mod tests {
 	use super::*;
-
-	fn fx(s: &str) -> Fixed {
-		s.parse().unwrap_or_default()
-	}
+	use crate::testing::fx;
 
 	/// Spec 10.6 `TestAdjustedStakeSimple`.
 	#[test]

@@ -132,16 +132,7 @@ pub fn entropy(
 #[cfg(test)]
 mod tests {
 	use super::*;
-
-	fn fx(s: &str) -> Fixed {
-		s.parse().unwrap_or_default()
-	}
-	fn fxs(v: &[&str]) -> Vec<Fixed> {
-		v.iter().map(|s| fx(s)).collect()
-	}
-	fn close(a: Fixed, b: &str, tol: &str) -> bool {
-		a.checked_sub(fx(b)).map(|d| d.abs() <= fx(tol)).unwrap_or(false)
-	}
+	use crate::testing::{close, fx, fxs};
 
 	/// Spec 10.6 `TestCalculateReputerRewardFractions` (p = 1, abs 1e-5).
 	#[test]

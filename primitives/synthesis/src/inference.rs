@@ -357,10 +357,7 @@ fn regret_weighted<A: Ord + Clone>(
 #[cfg(test)]
 mod tests {
 	use super::*;
-
-	fn fx(s: &str) -> Fixed {
-		s.parse().unwrap_or_default()
-	}
+	use crate::testing::{close, fx};
 
 	fn params(p: &str, eps: &str) -> SynthesisParams {
 		SynthesisParams {
@@ -369,10 +366,6 @@ mod tests {
 			epsilon: fx(eps),
 			epsilon_safe_div: fx("0.0000001"),
 		}
-	}
-
-	fn close(a: Fixed, b: &str, tol: &str) -> bool {
-		a.checked_sub(fx(b)).map(|d| d.abs() <= fx(tol)).unwrap_or(false)
 	}
 
 	/// Spec 4.4 small cases (Go forecast-implied tests).

@@ -40,3 +40,30 @@ pub mod weights;
 pub use allora_math::{Fixed, MathError};
 pub use error::{Error, Result};
 pub use params::*;
+
+/// Helpers shared by the unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+	use alloc::vec::Vec;
+	use allora_math::Fixed;
+
+	/// A decimal literal (0 if malformed, which fails the test's assertion).
+	pub fn fx(s: &str) -> Fixed {
+		s.parse().unwrap_or_default()
+	}
+
+	/// Short alias of [`fx`].
+	pub fn f(s: &str) -> Fixed {
+		fx(s)
+	}
+
+	/// Decimal literals.
+	pub fn fxs(v: &[&str]) -> Vec<Fixed> {
+		v.iter().map(|s| fx(s)).collect()
+	}
+
+	/// |a − b| ≤ tol.
+	pub fn close(a: Fixed, b: &str, tol: &str) -> bool {
+		a.checked_sub(fx(b)).map(|d| d.abs() <= fx(tol)).unwrap_or(false)
+	}
+}

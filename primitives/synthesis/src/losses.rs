@@ -229,10 +229,7 @@ pub fn loss_vectors<A: Ord + Clone>(bundles: &[&ValueBundle<A>]) -> Vec<Vec<Opti
 #[cfg(test)]
 mod tests {
 	use super::*;
-
-	fn fx(s: &str) -> Fixed {
-		s.parse().unwrap_or_default()
-	}
+	use crate::testing::fx;
 
 	#[test]
 	fn network_loss_is_the_stake_weighted_mean_of_reporters_only() {

@@ -180,10 +180,7 @@ pub fn experienced_values<A: Ord>(
 #[cfg(test)]
 mod tests {
 	use super::*;
-
-	fn fx(s: &str) -> Fixed {
-		s.parse().unwrap_or_default()
-	}
+	use crate::testing::fx;
 
 	/// Spec 5.5 / Go `TestCalcTopicInitialRegret`.
 	#[test]

@@ -96,10 +96,7 @@ pub fn actor_rewards(fractions: &[Fixed], task_total: Fixed) -> Result<Vec<Fixed
 #[cfg(test)]
 mod tests {
 	use super::*;
-
-	fn f(s: &str) -> Fixed {
-		s.parse().unwrap_or_default()
-	}
+	use crate::testing::f;
 
 	/// Spec 6.7 reference: F = G = 2, H = 4, E = 2, T_i = 1, scores {0.5, 0.5}, α = 1, τ = 0.
 	#[test]

@@ -79,10 +79,7 @@ pub fn score_window(history: &[Vec<Fixed>], max: usize) -> Vec<Fixed> {
 #[cfg(test)]
 mod tests {
 	use super::*;
-
-	fn fx(s: &str) -> Fixed {
-		s.parse().unwrap_or_default()
-	}
+	use crate::testing::fx;
 
 	/// Spec 10.6 `TestGetInferenceScores` (mock losses).
 	#[test]

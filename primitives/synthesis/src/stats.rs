@@ -152,13 +152,7 @@ pub fn confidence_percentiles() -> [Fixed; 5] {
 #[cfg(test)]
 mod tests {
 	use super::*;
-
-	fn fx(s: &str) -> Fixed {
-		s.parse().unwrap_or_default()
-	}
-	fn fxs(v: &[&str]) -> Vec<Fixed> {
-		v.iter().map(|s| fx(s)).collect()
-	}
+	use crate::testing::{fx, fxs};
 
 	#[test]
 	fn std_dev_uses_bessel_and_is_zero_for_one_value() {

@@ -65,10 +65,7 @@ pub fn topic_rewards(
 #[cfg(test)]
 mod tests {
 	use super::*;
-
-	fn f(s: &str) -> Fixed {
-		s.parse().unwrap_or_default()
-	}
+	use crate::testing::f;
 
 	/// Spec 10.6 `TestCalcTopicRewards`.
 	#[test]

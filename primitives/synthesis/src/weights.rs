@@ -81,10 +81,7 @@ pub fn regret_weights(
 #[cfg(test)]
 mod tests {
 	use super::*;
-
-	fn fx(s: &str) -> Fixed {
-		s.parse().unwrap_or_default()
-	}
+	use crate::testing::fx;
 
 	/// The 13 (r̂, r_max) → w pairs of spec 4.3 (Go `TestCalcWeightFromRegret`), to 1e-9 relative.
 	#[test]
