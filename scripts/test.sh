@@ -19,6 +19,11 @@ export ALLORA_SHARED_DIR="${ALLORA_SHARED_DIR:-$(cd .. && pwd)/shared}"
 echo "== cargo test (release, whole workspace)"
 cargo test --release --locked --workspace
 
+# The runtime-facing mechanism crates must satisfy the workspace lints (no unwrap/expect/panic,
+# no unchecked indexing or arithmetic, no floats) mechanically.
+echo "== clippy (mechanism crates, lints as errors)"
+cargo clippy --release --locked -p allora-math -p allora-synthesis -- -D warnings
+
 echo "== end-to-end (Polkadot.js against allora-node --dev)"
 export ALLORA_NODE="$CARGO_TARGET_DIR/release/allora-node"
 (cd e2e && npm test)

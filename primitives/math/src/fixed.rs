@@ -97,7 +97,7 @@ impl Fixed {
 
 	/// The integer part, truncated toward zero.
 	pub fn trunc_to_i128(self) -> i128 {
-		self.0 / SCALE as i128
+		self.0.wrapping_div(Fixed::SCALE)
 	}
 
 	/// `true` if zero.
@@ -121,7 +121,7 @@ impl Fixed {
 	}
 
 	/// The negation.
-	pub fn neg(self) -> Self {
+	pub fn saturating_neg(self) -> Self {
 		Fixed(self.0.saturating_neg())
 	}
 
@@ -241,12 +241,12 @@ fn mul_scaled(a: u128, b: u128) -> Option<u128> {
 /// `floor(a · 10^18 / b)` for magnitudes, `b > 0`.
 fn div_scaled(a: u128, b: u128) -> Option<u128> {
 	if let Some(p) = a.checked_mul(SCALE) {
-		return Some(p / b);
+		return p.checked_div(b);
 	}
-	let (q, r) = (a / b, a % b);
+	let (q, r) = (a.checked_div(b)?, a.checked_rem(b)?);
 	let int_part = q.checked_mul(SCALE)?;
 	let frac = match r.checked_mul(SCALE) {
-		Some(p) => p / b,
+		Some(p) => p.checked_div(b)?,
 		None => mul_div_floor(r, SCALE, b)?,
 	};
 	int_part.checked_add(frac)

@@ -50,7 +50,8 @@ impl Fixed {
 		let mut sum = SCALE;
 		let mut n: i128 = 24;
 		while n >= 1 {
-			sum = SCALE.saturating_add(sum.checked_mul(r).ok_or(MathError::Overflow)? / SCALE / n);
+			let term = sum.checked_mul(r).ok_or(MathError::Overflow)? / SCALE;
+			sum = SCALE.saturating_add(term.checked_div(n).ok_or(MathError::DivisionByZero)?);
 			n = n.saturating_sub(1);
 		}
 
@@ -95,13 +96,18 @@ impl Fixed {
 		// ln m = 2·atanh(z), z = (m − 1)/(m + 1), |z| ≤ 0.172.
 		let num = m.saturating_sub(SCALE);
 		let den = m.saturating_add(SCALE);
-		let z = num.checked_mul(SCALE).ok_or(MathError::Overflow)? / den;
+		let z = num
+			.checked_mul(SCALE)
+			.ok_or(MathError::Overflow)?
+			.checked_div(den)
+			.ok_or(MathError::DivisionByZero)?;
 		let z2 = z.saturating_mul(z) / SCALE;
 		// atanh(z)/z = Σ z^{2i}/(2i+1), in Horner form over z² (|z²| < 0.03, 14 terms).
 		let mut series: i128 = SCALE / 29;
 		let mut d: i128 = 27;
 		while d >= 1 {
-			series = (SCALE / d).saturating_add(series.saturating_mul(z2) / SCALE);
+			let coefficient = SCALE.checked_div(d).ok_or(MathError::DivisionByZero)?;
+			series = coefficient.saturating_add(series.saturating_mul(z2) / SCALE);
 			d = d.saturating_sub(2);
 		}
 		let sum = z.saturating_mul(series) / SCALE;

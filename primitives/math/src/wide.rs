@@ -6,7 +6,7 @@ pub fn mul_div_floor(a: u128, b: u128, c: u128) -> Option<u128> {
 		return None;
 	}
 	if let Some(p) = a.checked_mul(b) {
-		return Some(p / c);
+		return p.checked_div(c);
 	}
 	let (hi, lo) = mul_wide(a, b);
 	div_wide(hi, lo, c)
@@ -57,7 +57,7 @@ pub fn isqrt(n: u128) -> u128 {
 	let bits = 128u32.saturating_sub(n.leading_zeros());
 	let mut x: u128 = 1u128 << bits.div_ceil(2).min(127);
 	loop {
-		let y = (x.saturating_add(n / x)) >> 1;
+		let y = (x.saturating_add(n.checked_div(x).unwrap_or(n))) >> 1;
 		if y >= x {
 			return x;
 		}

@@ -334,7 +334,11 @@ pub fn optimize<E: ScoreEvaluator>(
 		let base_total = weighted_score(&base)?;
 		let mut gradient = Vec::with_capacity(coefficients.len());
 		for l in 0..coefficients.len() {
-			let step = if coefficients.get(l) == Some(&Fixed::ONE) { delta.neg() } else { delta };
+			let step = if coefficients.get(l) == Some(&Fixed::ONE) {
+				delta.saturating_neg()
+			} else {
+				delta
+			};
 			let mut perturbed = coefficients.clone();
 			if let Some(a) = perturbed.get_mut(l) {
 				*a = a.checked_add(step)?;

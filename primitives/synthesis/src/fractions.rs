@@ -126,7 +126,7 @@ pub fn entropy(
 	}
 	let count = Fixed::checked_from_i128(i128::try_from(n).map_err(|_| MathError::Overflow)?)?;
 	let factor = n_eff.checked_div(count)?.pow(beta)?;
-	Ok(Entropy { entropy: factor.checked_mul(sum)?.neg(), smoothed })
+	Ok(Entropy { entropy: factor.checked_mul(sum)?.saturating_neg(), smoothed })
 }
 
 #[cfg(test)]

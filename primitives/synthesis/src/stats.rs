@@ -91,7 +91,7 @@ pub fn weighted_percentiles(
 	}
 	let mut pairs: Vec<(Fixed, Fixed)> =
 		values.iter().copied().zip(weights.iter().copied()).collect();
-	pairs.sort_by(|a, b| a.0.cmp(&b.0));
+	pairs.sort_by_key(|p| p.0);
 	let mut cumulative = Vec::with_capacity(pairs.len());
 	let mut total = Fixed::ZERO;
 	for (_, w) in &pairs {

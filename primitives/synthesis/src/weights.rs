@@ -33,7 +33,7 @@ pub fn potential(p: Fixed, c: Fixed, x: Fixed) -> Result<Fixed> {
 /// ln(1 + e^z) for any z.
 pub fn softplus(z: Fixed) -> Result<Fixed> {
 	if z.is_positive() {
-		let tail = z.neg().exp()?.checked_add(Fixed::ONE)?.ln()?;
+		let tail = z.saturating_neg().exp()?.checked_add(Fixed::ONE)?.ln()?;
 		Ok(z.checked_add(tail)?)
 	} else {
 		Ok(z.exp()?.checked_add(Fixed::ONE)?.ln()?)
