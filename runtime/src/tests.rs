@@ -111,6 +111,15 @@ fn blocks_allow_two_seconds_of_compute_and_5_mib_with_75_percent_normal() {
 	let normal_total = normal.max_total.unwrap_or_default().ref_time();
 	assert_eq!(normal_total, 2 * WEIGHT_REF_TIME_PER_SECOND * 3 / 4);
 
+	// Base weights come from this runtime's overhead benchmark.
+	assert_eq!(weights.base_block, crate::weights::BlockExecutionWeight::get());
+	assert_eq!(normal.base_extrinsic, crate::weights::ExtrinsicBaseWeight::get());
+	let operational = weights.get(DispatchClass::Operational);
+	assert_eq!(
+		operational.max_total.unwrap_or_default().ref_time(),
+		2 * WEIGHT_REF_TIME_PER_SECOND
+	);
+
 	let length = RuntimeBlockLength::get();
 	assert_eq!(*length.max.get(DispatchClass::Operational), 5 * 1024 * 1024);
 	assert_eq!(*length.max.get(DispatchClass::Normal), 5 * 1024 * 1024 * 3 / 4);

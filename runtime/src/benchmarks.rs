@@ -1,0 +1,18 @@
+//! The runtime's benchmarks (built with `--features runtime-benchmarks`): the pallets whose
+//! weights this runtime generates on its reference machine (see `weights/` and
+//! `scripts/benchmark-runtime.sh`).
+
+use crate::Runtime;
+
+frame_benchmarking::define_benchmarks!(
+	[frame_system, SystemBench::<Runtime>]
+	[frame_system_extensions, SystemExtensionsBench::<Runtime>]
+	[pallet_balances, Balances]
+	[pallet_timestamp, Timestamp]
+	[pallet_utility, Utility]
+	[pallet_sudo, Sudo]
+);
+
+// The defaults: `set_code` is benchmarked with the reference runtime blob shipped by
+// frame-system-benchmarking (version checks are skipped when benchmarking).
+impl frame_system_benchmarking::Config for Runtime {}

@@ -1,0 +1,15 @@
+//! Weights generated on the project's reference machine by `scripts/benchmark-runtime.sh`
+//! (pallets) and `allora-node benchmark overhead` (block and extrinsic base weights).
+//! Pallets not listed here use their upstream weights (see `configs`).
+
+pub mod block_weights;
+pub mod extrinsic_weights;
+pub mod frame_system;
+pub mod frame_system_extensions;
+pub mod pallet_balances;
+pub mod pallet_sudo;
+pub mod pallet_timestamp;
+pub mod pallet_utility;
+
+pub use block_weights::BlockExecutionWeight;
+pub use extrinsic_weights::ExtrinsicBaseWeight;
