@@ -359,6 +359,16 @@ mod tests {
 	use super::*;
 	use crate::testing::{close, fx};
 
+	fn synthesis_input<'a>(
+		inferences: &'a [(u8, Fixed)],
+		forecasts: &'a [Forecast<u8>],
+		latest_network_loss: Option<Fixed>,
+		regrets: &'a Regrets<u8>,
+		params: SynthesisParams,
+	) -> SynthesisInput<'a, u8> {
+		SynthesisInput { inferences, forecasts, latest_network_loss, regrets, params }
+	}
+
 	fn params(p: &str, eps: &str) -> SynthesisParams {
 		SynthesisParams {
 			p_norm: fx(p),
@@ -374,13 +384,13 @@ mod tests {
 		let regrets = Regrets::new(fx("-1"));
 		let inferences = [(0u8, fx("1")), (1, fx("2"))];
 		let forecasts = [Forecast { forecaster: 9u8, elements: vec![(0, fx("3")), (1, fx("4"))] }];
-		let input = SynthesisInput {
-			inferences: &inferences,
-			forecasts: &forecasts,
-			latest_network_loss: Some(fx("0.5")),
-			regrets: &regrets,
-			params: params("2", "0.0001"),
-		};
+		let input = synthesis_input(
+			&inferences,
+			&forecasts,
+			Some(fx("0.5")),
+			&regrets,
+			params("2", "0.0001"),
+		);
 		let out = network_inference(&input).unwrap_or_else(|e| panic!("{e:?}"));
 		assert!(
 			close(out.values.forecaster[&9], "1.055841253742177320", "0.00000000001"),
@@ -393,13 +403,13 @@ mod tests {
 			Forecast { forecaster: 8u8, elements: vec![(0, fx("1")), (1, fx("2")), (2, fx("3"))] },
 			Forecast { forecaster: 9u8, elements: vec![(0, fx("4")), (1, fx("5")), (2, fx("6"))] },
 		];
-		let input = SynthesisInput {
-			inferences: &inferences,
-			forecasts: &forecasts,
-			latest_network_loss: Some(fx("0.5")),
-			regrets: &regrets,
-			params: params("2", "0.0001"),
-		};
+		let input = synthesis_input(
+			&inferences,
+			&forecasts,
+			Some(fx("0.5")),
+			&regrets,
+			params("2", "0.0001"),
+		);
 		let out = network_inference(&input).unwrap_or_else(|e| panic!("{e:?}"));
 		assert!(
 			close(out.values.forecaster[&8], "1.158380376510523897", "0.00000000001"),
@@ -418,23 +428,11 @@ mod tests {
 		let regrets = Regrets::new(fx("-1"));
 		let p = params("3", "0.01");
 		let none: [(u8, Fixed); 0] = [];
-		let input = SynthesisInput {
-			inferences: &none,
-			forecasts: &[],
-			latest_network_loss: Some(fx("1")),
-			regrets: &regrets,
-			params: p,
-		};
+		let input = synthesis_input(&none, &[], Some(fx("1")), &regrets, p);
 		assert_eq!(network_inference(&input).map(|n| n.mode), Err(Error::NoInferences));
 
 		let one = [(1u8, fx("7"))];
-		let input = SynthesisInput {
-			inferences: &one,
-			forecasts: &[],
-			latest_network_loss: Some(fx("1")),
-			regrets: &regrets,
-			params: p,
-		};
+		let input = synthesis_input(&one, &[], Some(fx("1")), &regrets, p);
 		let out = network_inference(&input).unwrap_or_else(|e| panic!("{e:?}"));
 		assert_eq!(
 			(out.mode, out.values.combined, out.values.naive),
@@ -442,13 +440,7 @@ mod tests {
 		);
 
 		let four = [(1u8, fx("4")), (2, fx("1")), (3, fx("3")), (4, fx("2"))];
-		let input = SynthesisInput {
-			inferences: &four,
-			forecasts: &[],
-			latest_network_loss: None,
-			regrets: &regrets,
-			params: p,
-		};
+		let input = synthesis_input(&four, &[], None, &regrets, p);
 		let out = network_inference(&input).unwrap_or_else(|e| panic!("{e:?}"));
 		assert_eq!(
 			(out.mode, out.values.combined, out.values.naive),
@@ -463,13 +455,7 @@ mod tests {
 			},
 			Forecast { forecaster: 9u8, elements: vec![(4, fx("0.1"))] },
 		];
-		let input = SynthesisInput {
-			inferences: &four,
-			forecasts: &forecasts,
-			latest_network_loss: Some(fx("1")),
-			regrets: &new_topic,
-			params: p,
-		};
+		let input = synthesis_input(&four, &forecasts, Some(fx("1")), &new_topic, p);
 		let out = network_inference(&input).unwrap_or_else(|e| panic!("{e:?}"));
 		assert_eq!(out.mode, SynthesisMode::AllNew);
 		assert_eq!(out.values.combined, fx("2.5"));
@@ -488,13 +474,8 @@ mod tests {
 			Forecast { forecaster: 9u8, elements: vec![(7, fx("0.1"))] },
 			Forecast { forecaster: 8u8, elements: vec![(1, fx("0.1")), (1, fx("5"))] },
 		];
-		let input = SynthesisInput {
-			inferences: &inferences,
-			forecasts: &forecasts,
-			latest_network_loss: Some(fx("1")),
-			regrets: &regrets,
-			params: params("3", "0.01"),
-		};
+		let input =
+			synthesis_input(&inferences, &forecasts, Some(fx("1")), &regrets, params("3", "0.01"));
 		let out = network_inference(&input).unwrap_or_else(|e| panic!("{e:?}"));
 		assert_eq!(out.values.inferer[&0], fx("1"));
 		assert!(!out.values.forecaster.contains_key(&9));
