@@ -314,35 +314,9 @@ impl<'a> Replay<'a> {
 		};
 		let ni = inference::network_inference(&input)
 			.map_err(|e| err(row, format!("network inference: {e:?}")))?;
-		let v = &ni.values;
-		out.set(row, "network_inference", Some(v.combined));
-		out.set(row, "network_naive_inference", Some(v.naive));
+		write_bundle(&l, &ni.values, &PREDICTION_COLUMNS, row, out);
 		for (i, x) in ni.confidence_interval.iter().enumerate() {
 			out.set(row, &format!("network_inference_errorbar_{i}"), Some(*x));
-		}
-		for (id, x) in &v.forecaster {
-			out.set(
-				row,
-				&format!("forecast_implied_inference_{}", l.forecaster_index(*id)),
-				Some(*x),
-			);
-		}
-		for ((kid, j), x) in &v.one_out_inferer_forecaster {
-			out.set(
-				row,
-				&format!("forecast_implied_inference_{}_oneout_{j}", l.forecaster_index(*kid)),
-				Some(*x),
-			);
-		}
-		for (id, x) in v.one_out_inferer.iter().chain(v.one_out_forecaster.iter()) {
-			out.set(row, &format!("network_inference_oneout_{id}"), Some(*x));
-		}
-		for (id, x) in &v.one_in_forecaster {
-			out.set(
-				row,
-				&format!("network_naive_inference_onein_{}", l.forecaster_index(*id)),
-				Some(*x),
-			);
 		}
 		Ok(())
 	}
@@ -418,35 +392,7 @@ impl<'a> Replay<'a> {
 		let reports: Vec<(Fixed, &ValueBundle<u32>)> =
 			bundles.iter().map(|(_, st, b)| (*st, b)).collect();
 		let net = losses::network_losses(&reports).map_err(e("network losses"))?;
-		out.set(row, "network_loss", Some(net.combined));
-		out.set(row, "network_naive_loss", Some(net.naive));
-		for (id, x) in &net.inferer {
-			out.set(row, &format!("inference_loss_{id}"), Some(*x));
-		}
-		for (id, x) in &net.forecaster {
-			out.set(
-				row,
-				&format!("forecast_implied_inference_loss_{}", l.forecaster_index(*id)),
-				Some(*x),
-			);
-		}
-		for ((kid, j), x) in &net.one_out_inferer_forecaster {
-			out.set(
-				row,
-				&format!("forecast_implied_inference_loss_{}_oneout_{j}", l.forecaster_index(*kid)),
-				Some(*x),
-			);
-		}
-		for (id, x) in net.one_out_inferer.iter().chain(net.one_out_forecaster.iter()) {
-			out.set(row, &format!("network_loss_oneout_{id}"), Some(*x));
-		}
-		for (id, x) in &net.one_in_forecaster {
-			out.set(
-				row,
-				&format!("network_naive_loss_onein_{}", l.forecaster_index(*id)),
-				Some(*x),
-			);
-		}
+		write_bundle(&l, &net, &LOSS_COLUMNS, row, out);
 
 		// Regrets (5.4) and the topic initial regret (5.5).
 		let previous = &self.state.regrets;
@@ -683,6 +629,68 @@ impl<'a> Replay<'a> {
 			out.set(row, &format!("{name}_reward_fraction_smooth_{i}"), Some(*f));
 		}
 		Ok(ent.entropy)
+	}
+}
+
+/// Column-name prefixes of a value bundle in the simulator layout (spec 10.2).
+struct BundleColumns {
+	combined: &'static str,
+	naive: &'static str,
+	/// `None`: the inferer values are the row's inputs and are not written back.
+	inferer: Option<&'static str>,
+	/// Also the prefix of `<forecaster><k>_oneout_<j>`.
+	forecaster: &'static str,
+	one_out: &'static str,
+	one_in: &'static str,
+}
+
+/// The synthesis outputs of a row.
+const PREDICTION_COLUMNS: BundleColumns = BundleColumns {
+	combined: "network_inference",
+	naive: "network_naive_inference",
+	inferer: None,
+	forecaster: "forecast_implied_inference_",
+	one_out: "network_inference_oneout_",
+	one_in: "network_naive_inference_onein_",
+};
+
+/// The network losses of a row.
+const LOSS_COLUMNS: BundleColumns = BundleColumns {
+	combined: "network_loss",
+	naive: "network_naive_loss",
+	inferer: Some("inference_loss_"),
+	forecaster: "forecast_implied_inference_loss_",
+	one_out: "network_loss_oneout_",
+	one_in: "network_naive_loss_onein_",
+};
+
+/// Writes every value of a bundle into its columns.
+fn write_bundle(
+	l: &Layout,
+	b: &ValueBundle<u32>,
+	cols: &BundleColumns,
+	row: usize,
+	out: &mut Table,
+) {
+	out.set(row, cols.combined, Some(b.combined));
+	out.set(row, cols.naive, Some(b.naive));
+	if let Some(prefix) = cols.inferer {
+		for (id, x) in &b.inferer {
+			out.set(row, &format!("{prefix}{id}"), Some(*x));
+		}
+	}
+	for (id, x) in &b.forecaster {
+		out.set(row, &format!("{}{}", cols.forecaster, l.forecaster_index(*id)), Some(*x));
+	}
+	for ((kid, j), x) in &b.one_out_inferer_forecaster {
+		let k = l.forecaster_index(*kid);
+		out.set(row, &format!("{}{k}_oneout_{j}", cols.forecaster), Some(*x));
+	}
+	for (id, x) in b.one_out_inferer.iter().chain(b.one_out_forecaster.iter()) {
+		out.set(row, &format!("{}{id}", cols.one_out), Some(*x));
+	}
+	for (id, x) in &b.one_in_forecaster {
+		out.set(row, &format!("{}{}", cols.one_in, l.forecaster_index(*id)), Some(*x));
 	}
 }
 
