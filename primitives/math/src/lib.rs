@@ -12,12 +12,17 @@
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
+extern crate alloc;
+
 mod dot;
 mod fixed;
 mod parse;
+#[cfg(feature = "serde")]
+mod serde_impl;
 mod transcendental;
 mod wide;
 
 pub use dot::{dot, DotAccumulator};
 pub use fixed::{Fixed, MathError, MathResult};
 pub use parse::ParseFixedError;
+pub use wide::mul_div_floor;

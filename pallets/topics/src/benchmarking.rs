@@ -1,0 +1,184 @@
+//! Benchmarks (v2) of the topics pallet, each at its worst case: the longest strings, and an
+//! activation that probes every deferral block and then displaces the lightest topic.
+
+use super::*;
+use crate::pallet::*;
+use alloc::{boxed::Box, vec};
+use allora_math::Fixed;
+use frame_benchmarking::v2::*;
+use frame_support::{
+	traits::{fungible::Mutate, Get, Hooks},
+	BoundedVec,
+};
+use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
+use sp_runtime::{traits::One, Saturating};
+
+const ALLO: u128 = 1_000_000_000_000_000_000;
+
+/// A valid topic configuration with strings of the full storage length.
+fn config<T: Config>() -> TopicConfig<BlockNumberFor<T>> {
+	let long: BoundedString = BoundedVec::truncate_from(vec![b'x'; MAX_STRING_LENGTH as usize]);
+	let fx = |raw: i128| Fixed::from_raw(raw);
+	TopicConfig {
+		metadata: long.clone(),
+		loss_method: long,
+		epoch_length: 12u32.into(),
+		ground_truth_lag: 12u32.into(),
+		worker_submission_window: 8u32.into(),
+		p_norm: fx(3 * Fixed::SCALE),
+		alpha_regret: fx(Fixed::SCALE / 10),
+		allow_negative: false,
+		epsilon: fx(Fixed::SCALE / 100),
+		merit_sortition_alpha: fx(Fixed::SCALE / 10),
+		active_inferer_quantile: fx(Fixed::SCALE / 5),
+		active_forecaster_quantile: fx(Fixed::SCALE / 5),
+		active_reputer_quantile: fx(Fixed::SCALE / 5),
+	}
+}
+
+fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
+	let who: T::AccountId = account(name, index, 0);
+	let _ = T::Currency::mint_into(&who, 1_000_000 * ALLO);
+	who
+}
+
+/// A topic created by `creator`, with the fee revenue of its creation.
+fn new_topic<T: Config>(creator: &T::AccountId) -> TopicId {
+	let id = NextTopicId::<T>::get();
+	let created = Pallet::<T>::create_topic(RawOrigin::Signed(creator.clone()).into(), config::<T>());
+	assert!(created.is_ok());
+	id
+}
+
+/// Weights from fee revenue alone (μ = 0) and every schedule slot of the per-block bound
+/// usable, so that the benchmarks can fill blocks without a staking pallet.
+fn revenue_weighted_params<T: Config>() {
+	Params::<T>::mutate(|p| {
+		p.topic_reward_stake_importance = Fixed::ZERO;
+		p.max_active_topics_per_block = T::MaxTopicsPerBlock::get();
+	});
+}
+
+/// Fills every block of `due ..= due + MaxScheduleDeferral` with zero-weight topics, so the
+/// next topic due at `due` probes them all and then displaces one.
+fn fill_schedule<T: Config>(creator: &T::AccountId, due: BlockNumberFor<T>) {
+	let mut block = due;
+	for _ in 0..=T::MaxScheduleDeferral::get() {
+		for _ in 0..T::MaxTopicsPerBlock::get() {
+			let id = new_topic::<T>(creator);
+			PreviousTopicWeight::<T>::insert(id, Fixed::ZERO);
+			let placed = Schedule::<T>::mutate(block, |s| s.try_push(id).is_ok());
+			assert!(placed);
+			NextEpochEnd::<T>::insert(id, block);
+		}
+		block = block.saturating_add(One::one());
+	}
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn create_topic() {
+		let creator = funded::<T>("creator", 0);
+		let next = NextTopicId::<T>::get();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(creator), config::<T>());
+		assert!(Topics::<T>::contains_key(next));
+	}
+
+	#[benchmark]
+	fn fund_topic() {
+		revenue_weighted_params::<T>();
+		let creator = funded::<T>("creator", 0);
+		let id = new_topic::<T>(&creator);
+		let now = frame_system::Pallet::<T>::block_number();
+		fill_schedule::<T>(&creator, now.saturating_add(12u32.into()));
+		#[extrinsic_call]
+		_(RawOrigin::Signed(creator), id, ALLO);
+		assert!(Pallet::<T>::is_active(id));
+	}
+
+	#[benchmark]
+	fn pay_fee() {
+		revenue_weighted_params::<T>();
+		let creator = funded::<T>("creator", 0);
+		let id = new_topic::<T>(&creator);
+		let now = frame_system::Pallet::<T>::block_number();
+		fill_schedule::<T>(&creator, now.saturating_add(12u32.into()));
+		#[block]
+		{
+			assert!(Pallet::<T>::pay_fee(&creator, id, ALLO).is_ok());
+		}
+		assert!(Pallet::<T>::is_active(id));
+	}
+
+	#[benchmark]
+	fn update_params() {
+		let origin =
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let update = ParamsUpdate {
+			version: Some(BoundedVec::truncate_from(vec![b'v'; 32])),
+			min_topic_weight: Some(Fixed::ONE),
+			data_sending_fee: Some(1),
+			..Default::default()
+		};
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, Box::new(update));
+		assert_eq!(Params::<T>::get().data_sending_fee, 1);
+	}
+
+	#[benchmark]
+	fn update_topic() {
+		let origin =
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let creator = funded::<T>("creator", 0);
+		let id = new_topic::<T>(&creator);
+		let full = config::<T>();
+		let update = TopicUpdate {
+			metadata: Some(full.metadata),
+			loss_method: Some(full.loss_method),
+			epoch_length: Some(24u32.into()),
+			ground_truth_lag: Some(24u32.into()),
+			..Default::default()
+		};
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, id, update);
+		assert_eq!(Topics::<T>::get(id).map(|t| t.config.epoch_length), Some(24u32.into()));
+	}
+
+	/// `n` topics end their epoch in one block; each is rescheduled into full blocks and
+	/// displaces a zero-weight topic.
+	#[benchmark]
+	fn on_finalize_epoch_ends(n: Linear<1, { T::MaxTopicsPerBlock::get() }>) {
+		revenue_weighted_params::<T>();
+		let creator = funded::<T>("creator", 0);
+		let now: BlockNumberFor<T> = 100u32.into();
+		frame_system::Pallet::<T>::set_block_number(now);
+		let mut due = vec![];
+		for _ in 0..n {
+			let id = new_topic::<T>(&creator);
+			assert!(Pallet::<T>::pay_fee(&creator, id, ALLO).is_ok());
+			due.push(id);
+		}
+		// Move them to `now` and fill the blocks of their next epoch end.
+		for id in &due {
+			if let Some(block) = NextEpochEnd::<T>::get(id) {
+				Schedule::<T>::mutate(block, |s| s.retain(|t| t != id));
+			}
+			NextEpochEnd::<T>::insert(id, now);
+		}
+		Schedule::<T>::insert(now, BoundedVec::truncate_from(due.clone()));
+		fill_schedule::<T>(&creator, now.saturating_add(12u32.into()));
+		#[block]
+		{
+			Pallet::<T>::on_finalize(now);
+		}
+		for id in &due {
+			assert_eq!(Topics::<T>::get(id).map(|t| t.epoch_last_ended), Some(now));
+		}
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}

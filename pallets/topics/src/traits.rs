@@ -1,0 +1,37 @@
+//! How the topics pallet talks to the pallets beside it: it reads each topic's stake and tells
+//! the worker side when a topic's epoch ends.
+
+use crate::types::{Topic, TopicId};
+use frame_support::weights::Weight;
+
+/// The stake (own + delegated, base units) of each topic: S_t of the topic weight (spec 7.1).
+pub trait TopicStake {
+	/// The total stake in `topic_id`.
+	fn topic_stake(topic_id: TopicId) -> u128;
+}
+
+/// No staking pallet: every topic has zero stake.
+impl TopicStake for () {
+	fn topic_stake(_topic_id: TopicId) -> u128 {
+		0
+	}
+}
+
+/// Reacts to a topic's epoch end (spec 3.2 step 3): opens its worker nonce, prunes its old
+/// nonces, closes due reputer nonces.
+pub trait EpochHooks<AccountId, BlockNumber> {
+	/// Called in `on_finalize` of `now` for each topic whose epoch ends there and gets a nonce;
+	/// `topic.epoch_last_ended` is already `now`.
+	fn on_epoch_end(topic_id: TopicId, topic: &Topic<AccountId, BlockNumber>, now: BlockNumber);
+
+	/// Upper bound of the weight of one [`Self::on_epoch_end`] (reserved in `on_initialize`).
+	fn on_epoch_end_weight() -> Weight;
+}
+
+impl<AccountId, BlockNumber> EpochHooks<AccountId, BlockNumber> for () {
+	fn on_epoch_end(_: TopicId, _: &Topic<AccountId, BlockNumber>, _: BlockNumber) {}
+
+	fn on_epoch_end_weight() -> Weight {
+		Weight::zero()
+	}
+}
