@@ -415,7 +415,6 @@ pub mod pallet {
 
 		/// Checks the pallet's invariants: the schedule and `NextEpochEnd` agree, no block
 		/// holds more than the bound, every scheduled topic exists.
-		#[cfg(any(feature = "try-runtime", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			for (block, topics) in Schedule::<T>::iter() {
 				for topic_id in topics {

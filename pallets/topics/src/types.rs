@@ -41,7 +41,10 @@ const fn fx_milli(thousandths: i128) -> Fixed {
 	Debug,
 	TypeInfo,
 	MaxEncodedLen,
+	Serialize,
+	Deserialize,
 )]
+#[serde(rename_all = "camelCase")]
 pub struct TopicConfig<BlockNumber> {
 	/// Free text describing the topic.
 	pub metadata: BoundedString,
@@ -82,7 +85,10 @@ pub struct TopicConfig<BlockNumber> {
 	Debug,
 	TypeInfo,
 	MaxEncodedLen,
+	Serialize,
+	Deserialize,
 )]
+#[serde(rename_all = "camelCase")]
 pub struct Topic<AccountId, BlockNumber> {
 	/// The account that created (and paid for) the topic.
 	pub creator: AccountId,

@@ -1,0 +1,1 @@
+//! Benchmarks (v2): written after the pallet compiles.

@@ -1,0 +1,409 @@
+//! Unit tests of the inference pallet against the mock runtime.
+
+use crate::{
+	mock::*,
+	pallet::{
+		Error, Event, Forecasts, Inferences, LatestNetworkInference, OpenWorkerNonces,
+		PreviousQuantileScore, ReputerNonces, RetainedNonces, Rounds, ScoreEmas, WorkerCount,
+		Workers,
+	},
+	ForecastElement, InferenceMode, InferenceQueryError, NetworkInferenceBundle, Role, ScoreEma,
+};
+use allora_math::Fixed;
+use allora_synthesis::{
+	inference::{network_inference, Forecast, SynthesisInput},
+	regrets::Regrets,
+	SynthesisParams,
+};
+use frame_support::{assert_noop, assert_ok, traits::fungible::Inspect, BoundedVec};
+use pallet_topics::{ParamsUpdate, TopicId};
+
+/// Epoch end of a topic created and activated at block 1 (E = 12).
+const N: u64 = 13;
+
+fn events() -> Vec<Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::Inference(e) => Some(e),
+			_ => None,
+		})
+		.collect()
+}
+
+/// A topic with workers `workers` registered (which activates it: weight from revenue).
+fn topic_with_workers(workers: &[u64]) -> TopicId {
+	let id = pallet_topics::NextTopicId::<Test>::get();
+	assert_ok!(Topics::create_topic(RuntimeOrigin::signed(1), topic_config()));
+	for w in workers {
+		assert_ok!(Inference::register_worker(RuntimeOrigin::signed(*w), id));
+	}
+	id
+}
+
+fn forecast(elements: &[(u64, &str)]) -> Option<crate::ElementsOf<Test>> {
+	Some(
+		elements
+			.iter()
+			.map(|(inferer, v)| ForecastElement { inferer: *inferer, value: fx(v) })
+			.collect::<Vec<_>>()
+			.try_into()
+			.unwrap(),
+	)
+}
+
+fn submit(
+	who: u64,
+	topic: TopicId,
+	nonce: u64,
+	inference: Option<&str>,
+	elements: &[(u64, &str)],
+) -> frame_support::pallet_prelude::DispatchResult {
+	let f = if elements.is_empty() { None } else { forecast(elements) };
+	Inference::submit_worker_payload(RuntimeOrigin::signed(who), topic, nonce, inference.map(fx), f)
+}
+
+fn params() -> SynthesisParams {
+	SynthesisParams {
+		p_norm: fx("3"),
+		c_norm: fx("0.75"),
+		epsilon: fx("0.01"),
+		epsilon_safe_div: fx("0.0000001"),
+	}
+}
+
+#[test]
+fn registration_charges_the_fee_and_counts_workers() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			Inference::register_worker(RuntimeOrigin::signed(2), 7),
+			Error::<Test>::TopicNotFound
+		);
+		let id = topic_with_workers(&[]);
+		let fee = Topics::params().registration_fee;
+		let revenue = pallet_topics::FeeRevenue::<Test>::get(id);
+		assert_ok!(Inference::register_worker(RuntimeOrigin::signed(2), id));
+		assert!(Workers::<Test>::contains_key(id, 2));
+		assert_eq!(WorkerCount::<Test>::get(id), 1);
+		assert_eq!(pallet_topics::FeeRevenue::<Test>::get(id), revenue + fee);
+		assert_eq!(events(), vec![Event::WorkerRegistered { topic_id: id, worker: 2 }]);
+		assert_noop!(
+			Inference::register_worker(RuntimeOrigin::signed(2), id),
+			Error::<Test>::AlreadyRegistered
+		);
+		// The registration fee made the topic's weight positive: it is active now.
+		assert_eq!(pallet_topics::NextEpochEnd::<Test>::get(id), Some(N));
+		Inference::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn registration_is_bounded_and_needs_the_fee() {
+	new_test_ext().execute_with(|| {
+		let id = topic_with_workers(&(1..=10).collect::<Vec<_>>());
+		assert_noop!(
+			Inference::register_worker(RuntimeOrigin::signed(11), id),
+			Error::<Test>::TooManyWorkers
+		);
+		let id2 = topic_with_workers(&[]);
+		assert_noop!(
+			Inference::register_worker(RuntimeOrigin::signed(100), id2),
+			pallet_topics::Error::<Test>::CannotPayFee
+		);
+	});
+}
+
+#[test]
+fn unregistering_removes_the_worker() {
+	new_test_ext().execute_with(|| {
+		let id = topic_with_workers(&[2]);
+		assert_noop!(
+			Inference::unregister_worker(RuntimeOrigin::signed(3), id),
+			Error::<Test>::NotRegisteredWorker
+		);
+		assert_ok!(Inference::unregister_worker(RuntimeOrigin::signed(2), id));
+		assert!(!Workers::<Test>::contains_key(id, 2));
+		assert_eq!(WorkerCount::<Test>::get(id), 0);
+		assert_eq!(events().last(), Some(&Event::WorkerUnregistered { topic_id: id, worker: 2 }));
+	});
+}
+
+#[test]
+fn a_whole_epoch_opens_a_nonce_takes_submissions_and_closes_into_the_network_inference() {
+	new_test_ext().execute_with(|| {
+		let id = topic_with_workers(&[2, 3, 4]);
+		run_to_block(N + 1);
+		assert_eq!(OpenWorkerNonces::<Test>::get(id).to_vec(), vec![N]);
+		assert!(events().contains(&Event::WorkerNonceOpened {
+			topic_id: id,
+			nonce: N,
+			window_closes: N + 8
+		}));
+		let eco = Balances::balance(&Topics::ecosystem_account());
+		assert_ok!(submit(2, id, N, Some("10"), &[(3, "0.5"), (4, "1.5")]));
+		assert_ok!(submit(3, id, N, Some("12"), &[]));
+		assert_ok!(submit(4, id, N, Some("20"), &[(2, "0.1")]));
+		let fee = Topics::params().data_sending_fee;
+		assert_eq!(Balances::balance(&Topics::ecosystem_account()), eco + 3 * fee);
+		assert_eq!(Inferences::<Test>::get(id, N).to_vec(), vec![(2, fx("10")), (3, fx("12")), (4, fx("20"))]);
+		assert_eq!(Forecasts::<Test>::get(id, N).len(), 2);
+
+		run_to_block(N + 8);
+		assert!(LatestNetworkInference::<Test>::get(id).is_none(), "closes in on_finalize");
+		run_to_block(N + 9);
+		// No network loss yet: combined = median of the inferences (spec 4.7).
+		let latest = LatestNetworkInference::<Test>::get(id).unwrap();
+		assert_eq!(latest.nonce, N);
+		assert_eq!(latest.combined_value, fx("12"));
+		assert_eq!(latest.mode, InferenceMode::NoNetworkLoss);
+		assert!(OpenWorkerNonces::<Test>::get(id).is_empty());
+		assert_eq!(ReputerNonces::<Test>::get(id).to_vec(), vec![N]);
+		assert_eq!(Rounds::<Test>::get(id, N).map(|r| (r.inferers, r.forecasters)), Some((3, 2)));
+		assert!(events().contains(&Event::WorkerWindowClosed {
+			topic_id: id,
+			nonce: N,
+			inferers: 3,
+			forecasters: 2,
+			combined_value: Some(fx("12")),
+		}));
+		assert!(events().contains(&Event::ReputerNonceOpened { topic_id: id, nonce: N }));
+
+		// The query equals the library's result on the same inputs.
+		let inferences = vec![(2, fx("10")), (3, fx("12")), (4, fx("20"))];
+		let forecasts = vec![
+			Forecast { forecaster: 2, elements: vec![(3, fx("0.5")), (4, fx("1.5"))] },
+			Forecast { forecaster: 4, elements: vec![(2, fx("0.1"))] },
+		];
+		let regrets = Regrets::new(Fixed::ZERO);
+		let expected = network_inference(&SynthesisInput {
+			inferences: &inferences,
+			forecasts: &forecasts,
+			latest_network_loss: None,
+			regrets: &regrets,
+			params: params(),
+		})
+		.unwrap();
+		assert_eq!(
+			Inference::network_inference(id, None),
+			Ok(NetworkInferenceBundle::new(id, N, expected))
+		);
+		Inference::do_try_state().unwrap();
+		Topics::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn regret_mode_uses_the_reputer_sides_regrets_and_matches_the_library() {
+	new_test_ext().execute_with(|| {
+		let id = topic_with_workers(&[2, 3, 4]);
+		let mut regrets = Regrets::new(fx("0.2"));
+		regrets.inferer.insert(2, fx("0.5"));
+		regrets.inferer.insert(3, fx("-0.3"));
+		regrets.forecaster.insert(4, fx("0.1"));
+		regrets.naive_inferer.insert(2, fx("0.4"));
+		set_regrets(regrets.clone(), fx("0.8"));
+		run_to_block(N + 1);
+		assert_ok!(submit(2, id, N, Some("10"), &[]));
+		assert_ok!(submit(3, id, N, Some("12"), &[(2, "0.3"), (4, "0.9")]));
+		assert_ok!(submit(4, id, N, Some("20"), &[(2, "0.2"), (3, "0.7")]));
+		run_to_block(N + 9);
+		let inferences = vec![(2, fx("10")), (3, fx("12")), (4, fx("20"))];
+		let forecasts = vec![
+			Forecast { forecaster: 3, elements: vec![(2, fx("0.3")), (4, fx("0.9"))] },
+			Forecast { forecaster: 4, elements: vec![(2, fx("0.2")), (3, fx("0.7"))] },
+		];
+		let expected = network_inference(&SynthesisInput {
+			inferences: &inferences,
+			forecasts: &forecasts,
+			latest_network_loss: Some(fx("0.8")),
+			regrets: &regrets,
+			params: params(),
+		})
+		.unwrap();
+		let bundle = Inference::network_inference(id, Some(N)).unwrap();
+		assert_eq!(bundle, NetworkInferenceBundle::new(id, N, expected.clone()));
+		assert_eq!(bundle.mode, InferenceMode::Regret);
+		assert_eq!(bundle.confidence_interval_values.len(), 5);
+		assert_eq!(bundle.one_out_inferer_values.len(), 3);
+		assert_eq!(bundle.one_in_forecaster_values.len(), 2);
+		let latest = LatestNetworkInference::<Test>::get(id).unwrap();
+		assert_eq!(latest.combined_value, expected.values.combined);
+		assert_eq!(latest.confidence_interval.to_vec(), expected.confidence_interval);
+	});
+}
+
+#[test]
+fn a_resubmission_in_the_window_replaces_the_earlier_payload() {
+	new_test_ext().execute_with(|| {
+		let id = topic_with_workers(&[2, 3]);
+		run_to_block(N + 1);
+		assert_ok!(submit(2, id, N, Some("10"), &[(3, "1")]));
+		run_to_block(N + 3);
+		assert_ok!(submit(2, id, N, Some("11"), &[(3, "2")]));
+		assert_eq!(Inferences::<Test>::get(id, N).to_vec(), vec![(2, fx("11"))]);
+		let forecasts = Forecasts::<Test>::get(id, N);
+		assert_eq!(forecasts.len(), 1);
+		assert_eq!(forecasts[0].1[0].value, fx("2"));
+		assert!(events().contains(&Event::InferenceSubmitted {
+			topic_id: id,
+			nonce: N,
+			worker: 2,
+			value: fx("11"),
+			replaced: true
+		}));
+	});
+}
+
+#[test]
+fn every_bad_submission_fails_with_its_own_error_and_changes_nothing() {
+	new_test_ext().execute_with(|| {
+		let id = topic_with_workers(&[2, 3, NEARLY_BROKE]);
+		// Block N: the nonce opens only at the end of the block.
+		run_to_block(N);
+		assert_noop!(submit(2, id, N, Some("1"), &[]), Error::<Test>::UnknownNonce);
+		run_to_block(N + 1);
+		assert_noop!(submit(2, 99, N, Some("1"), &[]), Error::<Test>::TopicNotFound);
+		assert_noop!(submit(2, id, N + 1, Some("1"), &[]), Error::<Test>::UnknownNonce);
+		assert_noop!(submit(2, id, N, None, &[]), Error::<Test>::EmptyPayload);
+		assert_noop!(submit(5, id, N, Some("1"), &[]), Error::<Test>::NotRegisteredWorker);
+		assert_noop!(
+			submit(2, id, N, Some("1"), &[(3, "1"), (5, "1")]),
+			Error::<Test>::ForecastInfererNotRegistered { index: 1 }
+		);
+		assert_noop!(
+			submit(2, id, N, None, &[(3, "1"), (2, "1"), (3, "2")]),
+			Error::<Test>::DuplicateForecastElement { index: 2 }
+		);
+		let empty = Some(BoundedVec::default());
+		assert_noop!(
+			Inference::submit_worker_payload(RuntimeOrigin::signed(2), id, N, None, empty),
+			Error::<Test>::EmptyForecast
+		);
+		assert_noop!(
+			submit(NEARLY_BROKE, id, N, Some("1"), &[]),
+			pallet_topics::Error::<Test>::CannotPayFee
+		);
+		let update = ParamsUpdate { max_elements_per_forecast: Some(1), ..Default::default() };
+		assert_ok!(Topics::update_params(RuntimeOrigin::root(), Box::new(update)));
+		assert_noop!(
+			submit(2, id, N, None, &[(3, "1"), (2, "1")]),
+			Error::<Test>::TooManyForecastElements
+		);
+		let update = ParamsUpdate { max_serialized_msg_length: Some(8), ..Default::default() };
+		assert_ok!(Topics::update_params(RuntimeOrigin::root(), Box::new(update)));
+		assert_noop!(submit(2, id, N, Some("1"), &[(3, "1")]), Error::<Test>::PayloadTooLarge);
+		let update =
+			ParamsUpdate { max_serialized_msg_length: Some(1_000_000), ..Default::default() };
+		assert_ok!(Topics::update_params(RuntimeOrigin::root(), Box::new(update)));
+		assert_ok!(submit(2, id, N, Some("1"), &[]));
+
+		// Block N + W: the window is over (it closes at the end of this block).
+		run_to_block(N + 8);
+		assert_noop!(submit(3, id, N, Some("1"), &[]), Error::<Test>::OutsideSubmissionWindow);
+		run_to_block(N + 9);
+		assert_noop!(submit(3, id, N, Some("1"), &[]), Error::<Test>::NonceClosed);
+		assert_noop!(
+			Inference::submit_worker_payload(RuntimeOrigin::none(), id, N, Some(Fixed::ONE), None),
+			sp_runtime::DispatchError::BadOrigin
+		);
+	});
+}
+
+#[test]
+fn a_full_active_set_admits_a_better_score_ema_and_evicts_the_lowest() {
+	new_test_ext().execute_with(|| {
+		let id = topic_with_workers(&[2, 3, 4, 5]);
+		let update = ParamsUpdate { max_top_inferers_to_reward: Some(2), ..Default::default() };
+		assert_ok!(Topics::update_params(RuntimeOrigin::root(), Box::new(update)));
+		let ema = |score: &str| ScoreEma { nonce: 1, score: fx(score) };
+		Inference::set_score_ema(id, Role::Inferer, &2, ema("0.5"));
+		Inference::set_score_ema(id, Role::Inferer, &3, ema("0.1"));
+		Inference::set_score_ema(id, Role::Inferer, &4, ema("0.3"));
+		Inference::set_previous_quantile_score(id, Role::Inferer, fx("0.2"));
+		run_to_block(N + 1);
+		assert_ok!(submit(2, id, N, Some("1"), &[]));
+		assert_ok!(submit(3, id, N, Some("2"), &[]));
+		// 4 (0.3) beats the lowest member 3 (0.1): 3 leaves, with a passive EMA update
+		// 0.1·0.2 + 0.9·0.1 = 0.11.
+		assert_ok!(submit(4, id, N, Some("3"), &[]));
+		assert_eq!(Inferences::<Test>::get(id, N).to_vec(), vec![(2, fx("1")), (4, fx("3"))]);
+		assert_eq!(ScoreEmas::<Test>::get((id, Role::Inferer), 3), Some(ScoreEma { nonce: N, score: fx("0.11") }));
+		assert!(events().contains(&Event::WorkerEvicted { topic_id: id, nonce: N, worker: 3, role: Role::Inferer }));
+		// 5 has no EMA (0): not admitted; its EMA becomes the quantile 0.2, stamped N.
+		let fee_payer = Balances::balance(&5);
+		assert_ok!(submit(5, id, N, Some("4"), &[]));
+		assert!(Balances::balance(&5) < fee_payer, "the evaluated payload pays its fee");
+		assert_eq!(Inferences::<Test>::get(id, N).len(), 2);
+		assert_eq!(ScoreEmas::<Test>::get((id, Role::Inferer), 5), Some(ScoreEma { nonce: N, score: fx("0.2") }));
+		assert!(events().contains(&Event::SubmissionNotAdmitted { topic_id: id, nonce: N, worker: 5, role: Role::Inferer }));
+		// Evaluated once per nonce.
+		assert_noop!(submit(5, id, N, Some("4"), &[]), Error::<Test>::AlreadyEvaluatedThisNonce);
+		assert_noop!(submit(3, id, N, Some("4"), &[]), Error::<Test>::AlreadyEvaluatedThisNonce);
+		// A member can still replace its value.
+		assert_ok!(submit(4, id, N, Some("5"), &[]));
+		assert_eq!(PreviousQuantileScore::<Test>::get((id, Role::Inferer)), fx("0.2"));
+		Inference::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn window_close_keeps_only_forecast_elements_about_snapshot_inferers() {
+	new_test_ext().execute_with(|| {
+		let id = topic_with_workers(&[2, 3, 4]);
+		run_to_block(N + 1);
+		assert_ok!(submit(2, id, N, Some("10"), &[(3, "1"), (4, "2")]));
+		assert_ok!(submit(3, id, N, None, &[(4, "1")]));
+		assert_ok!(submit(4, id, N, None, &[(2, "3")]));
+		run_to_block(N + 9);
+		let forecasts = Forecasts::<Test>::get(id, N);
+		// 2's elements are about 3 and 4, who sent no inference: its forecast is dropped;
+		// so is 3's; 4's element about 2 stays.
+		assert_eq!(forecasts.len(), 1);
+		assert_eq!(forecasts[0].0, 4);
+		assert_eq!(Rounds::<Test>::get(id, N).map(|r| r.forecasters), Some(1));
+	});
+}
+
+#[test]
+fn a_nonce_without_inferences_is_dropped_without_a_reputer_nonce() {
+	new_test_ext().execute_with(|| {
+		let id = topic_with_workers(&[2, 3]);
+		run_to_block(N + 1);
+		assert_ok!(submit(2, id, N, None, &[(3, "1")]));
+		run_to_block(N + 9);
+		assert!(ReputerNonces::<Test>::get(id).is_empty());
+		assert!(Forecasts::<Test>::get(id, N).is_empty());
+		assert!(events().contains(&Event::WorkerNonceDropped { topic_id: id, nonce: N }));
+		assert_eq!(Inference::network_inference(id, Some(N)), Err(InferenceQueryError::NoSnapshot));
+		assert_eq!(Inference::network_inference(99, None), Err(InferenceQueryError::TopicNotFound));
+	});
+}
+
+#[test]
+fn old_snapshots_and_reputer_nonces_are_pruned_a_bounded_amount_per_epoch() {
+	new_test_ext().execute_with(|| {
+		let id = topic_with_workers(&[2]);
+		let update = ParamsUpdate { max_unfulfilled_reputer_requests: Some(1), ..Default::default() };
+		assert_ok!(Topics::update_params(RuntimeOrigin::root(), Box::new(update)));
+		// Keep the topic active: fund it well.
+		assert_ok!(Topics::fund_topic(RuntimeOrigin::signed(1), id, 100 * ALLO));
+		let mut nonce = N;
+		for _ in 0..8 {
+			run_to_block(nonce + 1);
+			assert_ok!(submit(2, id, nonce, Some("1"), &[]));
+			nonce += 12;
+		}
+		run_to_block(nonce + 1);
+		// R = 1: reputer nonces below now − (2E + G) = now − 36 are dropped, at most one kept
+		// by the cap; snapshots below now − 48 are pruned, the FIFO never exceeds 6.
+		assert_eq!(ReputerNonces::<Test>::get(id).len(), 1);
+		let retained = RetainedNonces::<Test>::get(id).to_vec();
+		assert!(retained.len() <= 6);
+		let horizon = nonce - 48;
+		assert!(retained.iter().all(|n| *n >= horizon), "{retained:?} vs {horizon}");
+		assert!(!Rounds::<Test>::contains_key(id, N));
+		assert!(Inferences::<Test>::get(id, N).is_empty());
+		assert!(events().contains(&Event::NoncePruned { topic_id: id, nonce: N }));
+		Inference::do_try_state().unwrap();
+	});
+}
