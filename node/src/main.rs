@@ -2,6 +2,7 @@
 
 #![warn(missing_docs)]
 
+mod allora_rpc;
 mod benchmarking;
 mod chain_spec;
 mod cli;

@@ -1,11 +1,12 @@
 //! The node's JSON-RPC extensions: accounts (`system_accountNextIndex`), transaction payment,
-//! BABE and GRANDPA (finality proofs, justifications). sc-service adds the standard ones.
+//! BABE and GRANDPA (finality proofs, justifications) and the `allora_*` methods (network
+//! inference, topics, nonces). sc-service adds the standard ones.
 
 #![warn(missing_docs)]
 
 use std::sync::Arc;
 
-use allora_runtime::{opaque::Block, AccountId, Balance, Nonce};
+use allora_runtime::{opaque::Block, AccountId, Balance, BlockNumber, Nonce};
 use jsonrpsee::RpcModule;
 use sc_consensus_babe::BabeWorkerHandle;
 use sc_consensus_grandpa::{
@@ -70,11 +71,13 @@ where
 	C::Api: pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>,
 	C::Api: sp_consensus_babe::BabeApi<Block>,
 	C::Api: BlockBuilder<Block>,
+	C::Api: pallet_inference_runtime_api::InferenceApi<Block, AccountId, BlockNumber>,
 	P: TransactionPool + 'static,
 	SC: SelectChain<Block> + 'static,
 	B: sc_client_api::Backend<Block> + Send + Sync + 'static,
 	B::State: sc_client_api::StateBackend<sp_runtime::traits::HashingFor<Block>>,
 {
+	use crate::allora_rpc::{Allora, AlloraApiServer};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use sc_consensus_babe_rpc::{Babe, BabeApiServer};
 	use sc_consensus_grandpa_rpc::{Grandpa, GrandpaApiServer};
@@ -93,6 +96,7 @@ where
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
+	module.merge(Allora::new(client.clone()).into_rpc())?;
 	module.merge(Babe::new(client, babe_worker_handle, keystore, select_chain).into_rpc())?;
 	module.merge(
 		Grandpa::new(

@@ -16,8 +16,8 @@ use sp_session::OpaqueGeneratedSessionKeys;
 use sp_version::RuntimeVersion;
 
 use crate::{
-	configs::EpochDuration, AccountId, Babe, Balance, Block, Executive, Grandpa, InherentDataExt,
-	Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment,
+	configs::EpochDuration, AccountId, Babe, Balance, Block, BlockNumber, Executive, Grandpa,
+	Inference, InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment,
 	BABE_GENESIS_EPOCH_CONFIG, VERSION,
 };
 
@@ -241,6 +241,36 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_inference_runtime_api::InferenceApi<Block, AccountId, BlockNumber> for Runtime {
+		fn network_inference(
+			topic_id: pallet_topics::TopicId,
+			nonce: Option<BlockNumber>,
+		) -> Result<
+			pallet_inference::NetworkInferenceBundle<AccountId, BlockNumber>,
+			pallet_inference::InferenceQueryError,
+		> {
+			Inference::network_inference(topic_id, nonce)
+		}
+
+		fn topic_info(
+			topic_id: pallet_topics::TopicId,
+		) -> Option<pallet_inference::TopicInfo<AccountId, BlockNumber>> {
+			Inference::topic_info(topic_id)
+		}
+
+		fn open_nonces(topic_id: pallet_topics::TopicId) -> pallet_inference::OpenNonces<BlockNumber> {
+			Inference::open_nonces(topic_id)
+		}
+
+		fn active_topics() -> Vec<pallet_topics::TopicId> {
+			crate::Topics::active_topics()
+		}
+
+		fn params() -> pallet_topics::NetworkParams {
+			crate::Topics::params()
+		}
+	}
+
 	#[cfg(feature = "runtime-benchmarks")]
 	impl frame_benchmarking::Benchmark<Block> for Runtime {
 		fn benchmark_metadata(extra: bool) -> (
@@ -251,7 +281,7 @@ impl_runtime_apis! {
 			use frame_support::traits::StorageInfoTrait;
 			use frame_system_benchmarking::{extensions::Pallet as SystemExtensionsBench, Pallet as SystemBench};
 			#[allow(unused_imports)]
-			use crate::{Balances, Sudo, Timestamp, Utility};
+			use crate::{Balances, Inference, Sudo, Timestamp, Topics, Utility};
 
 			let mut list = Vec::<BenchmarkList>::new();
 			list_benchmarks!(list, extra);
@@ -265,7 +295,7 @@ impl_runtime_apis! {
 			use frame_support::traits::{TrackedStorageKey, WhitelistedStorageKeys};
 			use frame_system_benchmarking::{extensions::Pallet as SystemExtensionsBench, Pallet as SystemBench};
 			#[allow(unused_imports)]
-			use crate::{Balances, Sudo, Timestamp, Utility};
+			use crate::{Balances, Inference, Sudo, Timestamp, Topics, Utility};
 
 			let whitelist: Vec<TrackedStorageKey> = crate::AllPalletsWithSystem::whitelisted_storage_keys();
 			let mut batches = Vec::<BenchmarkBatch>::new();

@@ -11,6 +11,8 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_timestamp, Timestamp]
 	[pallet_utility, Utility]
 	[pallet_sudo, Sudo]
+	[pallet_topics, Topics]
+	[pallet_inference, Inference]
 );
 
 // The defaults: `set_code` is benchmarked with the reference runtime blob shipped by

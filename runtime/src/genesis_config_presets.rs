@@ -4,8 +4,10 @@
 
 use crate::{
 	AccountId, BabeConfig, Balance, BalancesConfig, RuntimeGenesisConfig, SessionConfig,
-	SessionKeys, SudoConfig, ALLO, BABE_GENESIS_EPOCH_CONFIG,
+	SessionKeys, SudoConfig, TopicsConfig, ALLO, BABE_GENESIS_EPOCH_CONFIG,
 };
+use allora_math::Fixed;
+use pallet_topics::NetworkParams;
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use serde_json::Value;
@@ -25,6 +27,14 @@ pub struct GenesisValidator {
 	pub babe: BabeId,
 	/// GRANDPA finality key.
 	pub grandpa: GrandpaId,
+}
+
+/// The network parameters at genesis: the defaults of spec 9.1 except the topic weight's stake
+/// exponent μ, which is 0 while the chain has no staking pallet (every topic's stake is 0, so
+/// with μ = 0.5 no topic could ever become active). Topics are weighted by fee revenue alone
+/// until staking lands; then μ returns to 0.5.
+pub fn genesis_network_params() -> NetworkParams {
+	NetworkParams { topic_reward_stake_importance: Fixed::ZERO, ..NetworkParams::default() }
 }
 
 /// The genesis configuration patch for a chain with these validators, funded accounts and
@@ -47,6 +57,7 @@ pub fn genesis_patch(
 				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: sudo },
+		topics: TopicsConfig { params: genesis_network_params() },
 	})
 }
 

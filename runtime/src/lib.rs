@@ -217,6 +217,14 @@ mod runtime {
 
 	#[runtime::pallet_index(8)]
 	pub type Sudo = pallet_sudo;
+
+	// The Allora mechanism. `Topics` ends epochs before `Inference` closes windows in
+	// `on_finalize` (spec 3.2 steps 3 and 5): keep this order.
+	#[runtime::pallet_index(10)]
+	pub type Topics = pallet_topics;
+
+	#[runtime::pallet_index(11)]
+	pub type Inference = pallet_inference;
 }
 
 #[cfg(test)]

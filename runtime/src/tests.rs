@@ -140,3 +140,160 @@ fn runtime_version_is_allora() {
 	assert_eq!(VERSION.impl_name, "allora-node");
 	assert!(VERSION.spec_version >= 100);
 }
+
+mod mechanism {
+	//! Whole epochs through the runtime's own pallets and runtime API: topic creation,
+	//! registrations, submissions, window close, compared with the synthesis library.
+
+	use super::ext_for_preset;
+	use crate::*;
+	use allora_math::Fixed;
+	use allora_synthesis::{
+		inference::{network_inference, Forecast, SynthesisInput},
+		regrets::Regrets,
+		SynthesisParams,
+	};
+	use frame_support::{
+		assert_ok,
+		traits::{fungible::Inspect, Hooks},
+	};
+	use pallet_inference::{ForecastElement, InferenceMode, NetworkInferenceBundle};
+	use pallet_inference_runtime_api::runtime_decl_for_inference_api::InferenceApiV1;
+	use pallet_topics::TopicConfig;
+	use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Dave};
+
+	fn fx(s: &str) -> Fixed {
+		s.parse().unwrap()
+	}
+
+	fn run_to(n: BlockNumber) {
+		while System::block_number() < n {
+			let now = System::block_number();
+			Topics::on_finalize(now);
+			Inference::on_finalize(now);
+			System::set_block_number(now + 1);
+			Topics::on_initialize(now + 1);
+			Inference::on_initialize(now + 1);
+		}
+	}
+
+	fn config() -> TopicConfig<BlockNumber> {
+		TopicConfig {
+			metadata: b"ETH/USD 1h".to_vec().try_into().unwrap(),
+			loss_method: b"mse".to_vec().try_into().unwrap(),
+			epoch_length: 12,
+			ground_truth_lag: 12,
+			worker_submission_window: 8,
+			p_norm: fx("3"),
+			alpha_regret: fx("0.1"),
+			allow_negative: false,
+			epsilon: fx("0.01"),
+			merit_sortition_alpha: fx("0.1"),
+			active_inferer_quantile: fx("0.2"),
+			active_forecaster_quantile: fx("0.2"),
+			active_reputer_quantile: fx("0.2"),
+		}
+	}
+
+	fn signed(k: sp_keyring::Sr25519Keyring) -> RuntimeOrigin {
+		RuntimeOrigin::signed(k.to_account_id())
+	}
+
+	fn elements(e: &[(AccountId, &str)]) -> Option<pallet_inference::ElementsOf<Runtime>> {
+		let v: Vec<_> = e
+			.iter()
+			.map(|(inferer, value)| ForecastElement { inferer: inferer.clone(), value: fx(value) })
+			.collect();
+		Some(v.try_into().unwrap())
+	}
+
+	#[test]
+	fn whole_epochs_store_the_network_inference_the_runtime_api_and_the_library_agree_on() {
+		ext_for_preset("development").execute_with(|| {
+			System::set_block_number(1);
+			let eco = Topics::ecosystem_account();
+			assert!(Balances::balance(&eco) >= EXISTENTIAL_DEPOSIT);
+			assert_ok!(Topics::create_topic(signed(Alice), config()));
+			let topic = 1;
+			for w in [Bob, Charlie, Dave] {
+				assert_ok!(Inference::register_worker(signed(w), topic));
+			}
+			// Fee revenue alone makes the topic active (μ = 0 until staking): epoch end at 13.
+			assert_eq!(pallet_topics::NextEpochEnd::<Runtime>::get(topic), Some(13));
+			let (b, c, d) = (Bob.to_account_id(), Charlie.to_account_id(), Dave.to_account_id());
+			let mut nonce = 13;
+			for (round, values) in [["100.5", "101", "98"], ["102", "99.5", "100"]].iter().enumerate() {
+				run_to(nonce + 1);
+				assert_eq!(Inference::open_nonces(topic).worker_nonces, vec![nonce]);
+				assert_ok!(Inference::submit_worker_payload(
+					signed(Bob),
+					topic,
+					nonce,
+					Some(fx(values[0])),
+					elements(&[(c.clone(), "0.4"), (d.clone(), "0.9")])
+				));
+				assert_ok!(Inference::submit_worker_payload(
+					signed(Charlie),
+					topic,
+					nonce,
+					Some(fx(values[1])),
+					elements(&[(b.clone(), "0.2")])
+				));
+				assert_ok!(Inference::submit_worker_payload(
+					signed(Dave),
+					topic,
+					nonce,
+					Some(fx(values[2])),
+					None
+				));
+				run_to(nonce + 9);
+
+				let mut inferences: Vec<(AccountId, Fixed)> = vec![
+					(b.clone(), fx(values[0])),
+					(c.clone(), fx(values[1])),
+					(d.clone(), fx(values[2])),
+				];
+				inferences.sort();
+				let mut forecasts = vec![
+					Forecast { forecaster: b.clone(), elements: vec![(c.clone(), fx("0.4")), (d.clone(), fx("0.9"))] },
+					Forecast { forecaster: c.clone(), elements: vec![(b.clone(), fx("0.2"))] },
+				];
+				forecasts.sort_by(|x, y| x.forecaster.cmp(&y.forecaster));
+				let regrets = Regrets::new(Fixed::ZERO);
+				let expected = network_inference(&SynthesisInput {
+					inferences: &inferences,
+					forecasts: &forecasts,
+					latest_network_loss: None,
+					regrets: &regrets,
+					params: SynthesisParams {
+						p_norm: fx("3"),
+						c_norm: fx("0.75"),
+						epsilon: fx("0.01"),
+						epsilon_safe_div: fx("0.0000001"),
+					},
+				})
+				.unwrap();
+				let stored = pallet_inference::LatestNetworkInference::<Runtime>::get(topic).unwrap();
+				assert_eq!(stored.nonce, nonce, "round {round}");
+				assert_eq!(stored.combined_value, expected.values.combined);
+				assert_eq!(stored.mode, InferenceMode::NoNetworkLoss);
+				let api = <Runtime as InferenceApiV1<Block, AccountId, BlockNumber>>::network_inference(
+					topic, None,
+				);
+				assert_eq!(api, Ok(NetworkInferenceBundle::new(topic, nonce, expected)));
+				let info =
+					<Runtime as InferenceApiV1<Block, AccountId, BlockNumber>>::topic_info(topic).unwrap();
+				assert_eq!(info.workers, 3);
+				assert_eq!(info.latest_inference, Some(stored));
+				assert_eq!(info.topic.epoch_last_ended, nonce);
+				assert!(Inference::open_nonces(topic).reputer_nonces.contains(&nonce));
+				nonce += 12;
+			}
+			// The median of (98, 100.5, 101) and of (99.5, 100, 102).
+			let first = <Runtime as InferenceApiV1<Block, AccountId, BlockNumber>>::network_inference(topic, Some(13));
+			assert_eq!(first.map(|b| b.combined_value), Ok(fx("100.5")));
+			Topics::do_try_state().unwrap();
+			Inference::do_try_state().unwrap();
+		});
+	}
+}

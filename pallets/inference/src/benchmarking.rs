@@ -1,1 +1,222 @@
-//! Benchmarks (v2): written after the pallet compiles.
+//! Benchmarks (v2) of the inference pallet, each at its worst case: full active sets with an
+//! eviction in both roles, forecasts of the largest size, and window closes at every size.
+
+use super::*;
+use crate::pallet::*;
+use alloc::{vec, vec::Vec};
+use allora_math::Fixed;
+use frame_benchmarking::v2::*;
+use frame_support::{
+	traits::{fungible::Mutate, Get},
+	BoundedVec,
+};
+use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
+use pallet_topics::{BoundedString, TopicConfig};
+use sp_runtime::{traits::One, Saturating};
+
+const ALLO: u128 = 1_000_000_000_000_000_000;
+
+fn max_inferers<T: Config>() -> u32 {
+	<T as pallet_topics::Config>::MaxActiveInferers::get()
+}
+fn max_forecasters<T: Config>() -> u32 {
+	<T as pallet_topics::Config>::MaxActiveForecasters::get()
+}
+fn max_elements<T: Config>() -> u32 {
+	<T as pallet_topics::Config>::MaxForecastElements::get()
+}
+
+fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
+	let who: T::AccountId = account(name, index, 0);
+	let _ = <T as pallet_topics::Config>::Currency::mint_into(&who, 1_000_000 * ALLO);
+	who
+}
+
+/// A topic (E = 12, W = 8) whose active sets and forecasts may use every storage slot, with
+/// weights from revenue alone so that it activates without a staking pallet.
+fn topic<T: Config>() -> TopicId {
+	pallet_topics::Params::<T>::mutate(|p| {
+		p.topic_reward_stake_importance = Fixed::ZERO;
+		p.max_top_inferers_to_reward = max_inferers::<T>();
+		p.max_top_forecasters_to_reward = max_forecasters::<T>();
+		p.max_elements_per_forecast = max_elements::<T>();
+	});
+	let creator = funded::<T>("creator", 0);
+	let id = pallet_topics::NextTopicId::<T>::get();
+	let fx = |raw: i128| Fixed::from_raw(raw);
+	let config = TopicConfig {
+		metadata: BoundedString::default(),
+		loss_method: BoundedString::truncate_from(b"mse".to_vec()),
+		epoch_length: 12u32.into(),
+		ground_truth_lag: 12u32.into(),
+		worker_submission_window: 8u32.into(),
+		p_norm: fx(3 * Fixed::SCALE),
+		alpha_regret: fx(Fixed::SCALE / 10),
+		allow_negative: false,
+		epsilon: fx(Fixed::SCALE / 100),
+		merit_sortition_alpha: fx(Fixed::SCALE / 10),
+		active_inferer_quantile: fx(Fixed::SCALE / 5),
+		active_forecaster_quantile: fx(Fixed::SCALE / 5),
+		active_reputer_quantile: fx(Fixed::SCALE / 5),
+	};
+	let created = pallet_topics::Pallet::<T>::create_topic(RawOrigin::Signed(creator).into(), config);
+	assert!(created.is_ok());
+	id
+}
+
+/// `n` registered workers of the topic, ascending.
+fn workers<T: Config>(topic_id: TopicId, n: u32) -> Vec<T::AccountId> {
+	let mut all: Vec<T::AccountId> = (0..n).map(|i| funded::<T>("worker", i)).collect();
+	all.sort();
+	for w in &all {
+		Workers::<T>::insert(topic_id, w, ());
+	}
+	WorkerCount::<T>::insert(topic_id, n);
+	all
+}
+
+/// A forecast about the first `n` inferers.
+fn elements<T: Config>(inferers: &[T::AccountId], n: u32) -> ElementsOf<T> {
+	BoundedVec::truncate_from(
+		inferers
+			.iter()
+			.take(n as usize)
+			.enumerate()
+			.map(|(i, j)| ForecastElement {
+				inferer: j.clone(),
+				value: Fixed::from_rational(i as i128 + 1, 7).unwrap_or(Fixed::ONE),
+			})
+			.collect(),
+	)
+}
+
+/// Fills the nonce's active sets: `i` inferences (distinct values) and `f` forecasts with
+/// `MaxForecastElements` elements each.
+fn fill_round<T: Config>(
+	topic_id: TopicId,
+	nonce: BlockNumberFor<T>,
+	inferers: &[T::AccountId],
+	i: u32,
+	f: u32,
+) {
+	let inferences: Vec<_> = inferers
+		.iter()
+		.take(i as usize)
+		.enumerate()
+		.map(|(n, j)| (j.clone(), Fixed::from_int(n as i64 + 1)))
+		.collect();
+	Inferences::<T>::insert(topic_id, nonce, BoundedVec::truncate_from(inferences));
+	let forecasts: Vec<_> = inferers
+		.iter()
+		.take(f as usize)
+		.map(|k| (k.clone(), elements::<T>(inferers, max_elements::<T>().min(i))))
+		.collect();
+	Forecasts::<T>::insert(topic_id, nonce, BoundedVec::truncate_from(forecasts));
+}
+
+/// Opens worker nonce `nonce` as an epoch end would, without scheduling its close.
+fn open<T: Config>(topic_id: TopicId, nonce: BlockNumberFor<T>) {
+	OpenWorkerNonces::<T>::insert(topic_id, BoundedVec::truncate_from(vec![nonce]));
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn register_worker() {
+		let id = topic::<T>();
+		let worker = funded::<T>("worker", 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(worker.clone()), id);
+		assert!(Workers::<T>::contains_key(id, &worker));
+	}
+
+	#[benchmark]
+	fn unregister_worker() {
+		let id = topic::<T>();
+		let worker = workers::<T>(id, 1).remove(0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(worker.clone()), id);
+		assert!(!Workers::<T>::contains_key(id, &worker));
+	}
+
+	/// Both active sets full; the submitter's EMAs beat every member, so it evicts one in
+	/// each role (two passive EMA updates); its forecast has the largest size.
+	#[benchmark]
+	fn submit_worker_payload() {
+		let id = topic::<T>();
+		let inferers = max_inferers::<T>();
+		let all = workers::<T>(id, inferers.max(max_forecasters::<T>()).saturating_add(1));
+		let (members, newcomer) = all.split_at(all.len().saturating_sub(1));
+		let newcomer = newcomer[0].clone();
+		let nonce: BlockNumberFor<T> = 100u32.into();
+		frame_system::Pallet::<T>::set_block_number(nonce.saturating_add(One::one()));
+		open::<T>(id, nonce);
+		fill_round::<T>(id, nonce, members, inferers, max_forecasters::<T>());
+		for role in [Role::Inferer, Role::Forecaster] {
+			Pallet::<T>::set_score_ema(id, role, &newcomer, ScoreEma { nonce: 1u32.into(), score: Fixed::ONE });
+		}
+		let forecast = elements::<T>(members, max_elements::<T>());
+		#[extrinsic_call]
+		_(RawOrigin::Signed(newcomer.clone()), id, nonce, Some(Fixed::ONE), Some(forecast));
+		assert!(Inferences::<T>::get(id, nonce).iter().any(|(a, _)| *a == newcomer));
+		assert!(Forecasts::<T>::get(id, nonce).iter().any(|(a, _)| *a == newcomer));
+	}
+
+	/// Closing a window with `i` inferences and `f` full forecasts, on the regret-weighted
+	/// synthesis path where the reputer side provides regrets.
+	#[benchmark]
+	fn close_worker_window(
+		i: Linear<1, { max_inferers::<T>() }>,
+		f: Linear<0, { max_forecasters::<T>() }>,
+	) {
+		let id = topic::<T>();
+		let all = workers::<T>(id, max_inferers::<T>());
+		let nonce: BlockNumberFor<T> = 100u32.into();
+		open::<T>(id, nonce);
+		fill_round::<T>(id, nonce, &all, i, f);
+		T::Regrets::set_worst_case(id, &all);
+		#[block]
+		{
+			Pallet::<T>::close_worker_nonce(id, nonce, nonce.saturating_add(8u32.into()));
+		}
+		assert!(LatestNetworkInference::<T>::contains_key(id));
+	}
+
+	/// An epoch end that closes a window left open at the largest size, probes every
+	/// deferral block for its window close and prunes two snapshots.
+	#[benchmark]
+	fn open_worker_nonce() {
+		let id = topic::<T>();
+		let all = workers::<T>(id, max_inferers::<T>());
+		T::Regrets::set_worst_case(id, &all);
+		let e: BlockNumberFor<T> = 12u32.into();
+		let now: BlockNumberFor<T> = 12_000u32.into();
+		let previous = now.saturating_sub(e);
+		open::<T>(id, previous);
+		fill_round::<T>(id, previous, &all, max_inferers::<T>(), max_forecasters::<T>());
+		for old in [1u32, 2] {
+			let old: BlockNumberFor<T> = old.into();
+			fill_round::<T>(id, old, &all, max_inferers::<T>(), max_forecasters::<T>());
+			Rounds::<T>::insert(id, old, RoundSummary { closed_at: old, inferers: 0, forecasters: 0 });
+			RetainedNonces::<T>::mutate(id, |r| r.try_push(old).is_ok());
+		}
+		let mut block = now.saturating_add(8u32.into());
+		for _ in 0..=<T as pallet_topics::Config>::MaxScheduleDeferral::get() {
+			let full = vec![(u64::MAX, now); T::MaxWindowsPerBlock::get() as usize];
+			WindowCloses::<T>::insert(block, BoundedVec::truncate_from(full));
+			block = block.saturating_add(One::one());
+		}
+		let topic = pallet_topics::Topics::<T>::get(id).ok_or(BenchmarkError::Weightless)?;
+		#[block]
+		{
+			Pallet::<T>::open_worker_nonce(id, &topic, now);
+		}
+		assert_eq!(OpenWorkerNonces::<T>::get(id).to_vec(), vec![now]);
+		assert!(Rounds::<T>::contains_key(id, previous));
+		assert!(!Rounds::<T>::contains_key(id, BlockNumberFor::<T>::from(1u32)));
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}

@@ -51,6 +51,10 @@ pub trait TopicRegrets<AccountId: Ord> {
 	fn regrets(topic_id: TopicId, initial_regret: allora_math::Fixed) -> Regrets<AccountId>;
 	/// ℓ*: the combined value of the topic's latest network-loss bundle.
 	fn latest_network_loss(topic_id: TopicId) -> Option<allora_math::Fixed>;
+	/// Benchmarks: store regrets and a network loss for `actors` so that synthesis takes its
+	/// most expensive (regret-weighted) path.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn set_worst_case(_topic_id: TopicId, _actors: &[AccountId]) {}
 }
 
 /// No reputer side yet: no regrets, no network loss (synthesis uses the median, spec 4.7).
@@ -334,7 +338,8 @@ pub mod pallet {
 		/// Registers the signed sender as a worker of `topic_id`, paying `RegistrationFee`
 		/// (revenue of the topic, may activate it). Emits `WorkerRegistered`.
 		#[pallet::call_index(0)]
-		#[pallet::weight(<T as Config>::WeightInfo::register_worker())]
+		#[pallet::weight(<T as Config>::WeightInfo::register_worker()
+			.saturating_add(<T as pallet_topics::Config>::WeightInfo::pay_fee()))]
 		pub fn register_worker(origin: OriginFor<T>, topic_id: TopicId) -> DispatchResult {
 			let worker = ensure_signed(origin)?;
 			ensure!(pallet_topics::Topics::<T>::contains_key(topic_id), Error::<T>::TopicNotFound);

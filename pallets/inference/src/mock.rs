@@ -71,6 +71,17 @@ impl TopicRegrets<u64> for MockRegrets {
 	fn latest_network_loss(_: TopicId) -> Option<Fixed> {
 		REGRETS.with(|r| r.borrow().as_ref().map(|(_, l)| *l))
 	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn set_worst_case(_: TopicId, actors: &[u64]) {
+		let mut regrets = Regrets::new(fx("0.1"));
+		for (i, a) in actors.iter().enumerate() {
+			let r = Fixed::from_rational(i as i128 % 5 - 2, 3).unwrap();
+			regrets.inferer.insert(*a, r);
+			regrets.forecaster.insert(*a, r);
+			regrets.naive_inferer.insert(*a, r);
+		}
+		set_regrets(regrets, fx("0.5"));
+	}
 }
 
 impl pallet_inference::Config for Test {

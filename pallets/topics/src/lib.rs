@@ -351,6 +351,13 @@ pub mod pallet {
 			Params::<T>::get()
 		}
 
+		/// The active topics (those with a scheduled epoch end), ascending.
+		pub fn active_topics() -> alloc::vec::Vec<TopicId> {
+			let mut ids: alloc::vec::Vec<TopicId> = NextEpochEnd::<T>::iter_keys().collect();
+			ids.sort_unstable();
+			ids
+		}
+
 		/// Whether the topic is active (scheduled for an epoch end).
 		pub fn is_active(topic_id: TopicId) -> bool {
 			NextEpochEnd::<T>::contains_key(topic_id)

@@ -227,3 +227,36 @@ impl pallet_sudo::Config for Runtime {
 	type RuntimeCall = RuntimeCall;
 	type WeightInfo = crate::weights::pallet_sudo::WeightInfo<Runtime>;
 }
+
+parameter_types! {
+	/// Derives the ecosystem account: every topic fee and funding goes there (spec 1.8).
+	pub const EcosystemPalletId: frame_support::PalletId = frame_support::PalletId(*b"allo/eco");
+}
+
+/// Topics, network parameters, fee revenue, weights and the schedule of epoch ends.
+impl pallet_topics::Config for Runtime {
+	type Currency = Balances;
+	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	type EcosystemPalletId = EcosystemPalletId;
+	// No staking pallet yet: every topic's stake is 0 (see the genesis presets).
+	type TopicStake = ();
+	type EpochHooks = crate::Inference;
+	type MaxTopicsPerBlock = ConstU32<8>;
+	type MaxScheduleDeferral = ConstU32<8>;
+	type MaxActiveInferers = ConstU32<32>;
+	type MaxActiveForecasters = ConstU32<8>;
+	type MaxActiveReputers = ConstU32<8>;
+	type MaxForecastElements = ConstU32<16>;
+	type MaxUnfulfilledNonces = ConstU32<100>;
+	type WeightInfo = pallet_topics::weights::SubstrateWeight<Runtime>;
+}
+
+/// Workers, nonces, submissions and the network inference.
+impl pallet_inference::Config for Runtime {
+	// No reputer side yet: no regrets and no network loss (synthesis uses the median).
+	type Regrets = ();
+	type MaxWorkersPerTopic = ConstU32<256>;
+	type MaxStoredNonces = ConstU32<128>;
+	type MaxWindowsPerBlock = ConstU32<16>;
+	type WeightInfo = pallet_inference::weights::SubstrateWeight<Runtime>;
+}
