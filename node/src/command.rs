@@ -57,10 +57,6 @@ impl SubstrateCli for Cli {
 /// Parses and runs the command line.
 pub fn run() -> sc_cli::Result<()> {
 	let cli = Cli::from_args();
-	// Addresses in RPC answers and CLI output use the chain's prefix.
-	sp_core::crypto::set_default_ss58_version(sp_core::crypto::Ss58AddressFormat::custom(
-		allora_runtime::SS58_PREFIX,
-	));
 
 	match &cli.subcommand {
 		Some(Subcommand::Key(cmd)) => cmd.run(&cli),

@@ -52,6 +52,7 @@ pub enum Role {
 	Serialize,
 	Deserialize,
 )]
+#[serde(rename_all = "camelCase")]
 pub struct ScoreEma<BlockNumber> {
 	/// The nonce of the last update.
 	pub nonce: BlockNumber,
@@ -98,6 +99,7 @@ pub type ForecastOf<AccountId, S> = BoundedVec<ForecastElement<AccountId>, S>;
 	Serialize,
 	Deserialize,
 )]
+#[serde(rename_all = "camelCase")]
 pub struct RoundSummary<BlockNumber> {
 	/// The block the window was closed in.
 	pub closed_at: BlockNumber,
@@ -158,6 +160,7 @@ impl From<SynthesisMode> for InferenceMode {
 	Serialize,
 	Deserialize,
 )]
+#[serde(rename_all = "camelCase")]
 pub struct LatestInference<BlockNumber> {
 	/// The worker nonce it was computed for.
 	pub nonce: BlockNumber,

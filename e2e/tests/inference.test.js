@@ -1,0 +1,166 @@
+// A worker's path from nothing to a counted inference on the dev chain, through Polkadot.js
+// only: governance shortens the minimum epoch, Alice creates a topic, three workers register,
+// submit inferences and forecasts in the window, and the network inference is read through the
+// `allora_networkInference` RPC and through `api.call.inferenceApi`.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
+import { startDevNode } from '../lib/node.js';
+import { sendAndWait } from '../lib/chain.js';
+
+const SCALE = 10n ** 18n;
+/** A decimal string as the raw i128 of the chain's 18-decimal fixed point. */
+const fx = (s) => {
+  const [int, frac = ''] = s.split('.');
+  const sign = int.startsWith('-') ? -1n : 1n;
+  return sign * (BigInt(int.replace('-', '')) * SCALE + BigInt((frac + '0'.repeat(18)).slice(0, 18)));
+};
+/** The decimal string of a raw fixed-point value, as the RPC prints it. */
+const show = (raw) => {
+  const v = BigInt(raw);
+  const neg = v < 0n;
+  const a = neg ? -v : v;
+  const frac = (a % SCALE).toString().padStart(18, '0').replace(/0+$/, '');
+  return `${neg ? '-' : ''}${a / SCALE}${frac ? '.' + frac : ''}`;
+};
+
+let node;
+let api;
+let provider;
+let alice, bob, charlie, dave;
+
+before(async () => {
+  node = await startDevNode();
+  provider = new WsProvider(node.url);
+  api = await ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true });
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 7000 });
+  [alice, bob, charlie, dave] = ['//Alice', '//Bob', '//Charlie', '//Dave'].map((u) => keyring.addFromUri(u));
+});
+
+after(async () => {
+  if (api) await api.disconnect();
+  if (node) await node.stop();
+});
+
+/** Resolves with the first value of `probe()` (called at each new block) that is not undefined. */
+function untilBlock(probe, timeoutMs = 180_000) {
+  return new Promise((resolve, reject) => {
+    let unsub = () => {};
+    const timer = setTimeout(() => { unsub(); reject(new Error('condition not reached in time')); }, timeoutMs);
+    api.rpc.chain.subscribeNewHeads(async (header) => {
+      try {
+        const value = await probe(header);
+        if (value !== undefined) { clearTimeout(timer); unsub(); resolve(value); }
+      } catch (e) { clearTimeout(timer); unsub(); reject(e); }
+    }).then((u) => { unsub = u; });
+  });
+}
+
+async function ok(tx, signer) {
+  const result = await sendAndWait(api, tx, signer);
+  assert.equal(result.dispatchError, undefined, result.dispatchError && result.dispatchError.toString());
+  return result;
+}
+
+function moduleError(dispatchError) {
+  const { section, name, docs } = api.registry.findMetaError(dispatchError.asModule);
+  return `${section}.${name}`;
+}
+
+test('a worker goes from nothing to a counted inference, readable by RPC and runtime API', async () => {
+  // Governance (sudo on the dev chain) allows short epochs for this test.
+  await ok(api.tx.sudo.sudo(api.tx.topics.updateParams({ minEpochLength: 4 })), alice);
+  assert.equal((await api.query.topics.params()).minEpochLength.toNumber(), 4);
+
+  const topicId = (await api.query.topics.nextTopicId()).toNumber();
+  const config = {
+    metadata: 'ETH/USD in 1h', lossMethod: 'mse',
+    epochLength: 6, groundTruthLag: 6, workerSubmissionWindow: 4,
+    pNorm: fx('3'), alphaRegret: fx('0.1'), allowNegative: false, epsilon: fx('0.01'),
+    meritSortitionAlpha: fx('0.1'), activeInfererQuantile: fx('0.2'),
+    activeForecasterQuantile: fx('0.2'), activeReputerQuantile: fx('0.2'),
+  };
+  const created = await ok(api.tx.topics.createTopic(config), alice);
+  assert.ok(created.events.some(({ event }) => api.events.topics.TopicCreated.is(event)));
+
+  // Three workers register in parallel; the registration fees activate the topic.
+  await Promise.all([bob, charlie, dave].map((w) => ok(api.tx.inference.registerWorker(topicId), w)));
+  const info = (await api.call.inferenceApi.topicInfo(topicId)).unwrap();
+  assert.equal(info.workers.toNumber(), 3);
+  assert.ok(info.nextEpochEnd.isSome, 'the topic is active');
+
+  // Wait for the epoch end: worker nonce N opens.
+  const nonce = await untilBlock(async () => {
+    const open = await api.call.inferenceApi.openNonces(topicId);
+    return open.workerNonces.length > 0 ? open.workerNonces[0].toNumber() : undefined;
+  });
+
+  // A forecast about an unregistered account fails with an error naming the element.
+  const stranger = new Keyring({ type: 'sr25519' }).addFromUri('//Stranger').address;
+  const bad = await sendAndWait(api, api.tx.inference.submitWorkerPayload(
+    topicId, nonce, fx('1'), [{ inferer: charlie.address, value: fx('0.1') }, { inferer: stranger, value: fx('0.2') }],
+  ), bob);
+  assert.equal(moduleError(bad.dispatchError), 'inference.ForecastInfererNotRegistered');
+  assert.equal(api.registry.findMetaError(bad.dispatchError.asModule).name, 'ForecastInfererNotRegistered');
+
+  // The three payloads, signed by the workers themselves, in the window.
+  const payloads = [
+    [bob, '100.5', [{ inferer: charlie.address, value: fx('0.4') }, { inferer: dave.address, value: fx('0.9') }]],
+    [charlie, '101', [{ inferer: bob.address, value: fx('0.2') }]],
+    [dave, '98', null],
+  ];
+  const results = await Promise.all(payloads.map(([w, v, f]) =>
+    ok(api.tx.inference.submitWorkerPayload(topicId, nonce, fx(v), f), w)));
+  for (const { events } of results) {
+    assert.ok(events.some(({ event }) => api.events.inference.InferenceSubmitted.is(event)));
+  }
+
+  // After the window closes the latest network inference is stored and served.
+  const latest = await untilBlock(async () => {
+    const t = (await api.call.inferenceApi.topicInfo(topicId)).unwrap();
+    return t.latestInference.isSome ? t.latestInference.unwrap() : undefined;
+  });
+  assert.equal(latest.nonce.toNumber(), nonce);
+  // No network loss yet: the combined value is the median of the three inferences.
+  assert.equal(show(latest.combinedValue.toString()), '100.5');
+
+  const byApi = await api.call.inferenceApi.networkInference(topicId, null);
+  assert.ok(byApi.isOk, byApi.toString());
+  const bundle = byApi.asOk;
+  assert.equal(bundle.nonce.toNumber(), nonce);
+  assert.equal(bundle.mode.toString(), 'NoNetworkLoss');
+  assert.equal(show(bundle.combinedValue.toString()), '100.5');
+  assert.equal(bundle.infererValues.length, 3);
+
+  const byRpc = await provider.send('allora_networkInference', [topicId, null, null]);
+  assert.equal(byRpc.topicId, topicId);
+  assert.equal(byRpc.nonce, nonce);
+  assert.equal(byRpc.mode, 'NoNetworkLoss');
+  assert.equal(byRpc.combinedValue, '100.5');
+  const rpcInferers = Object.fromEntries(byRpc.infererValues);
+  for (const [w, v] of payloads) {
+    const key = Object.keys(rpcInferers).find((k) => api.createType('AccountId', k).eq(w.address));
+    assert.ok(key, `inferer ${w.address} in the RPC answer`);
+    assert.equal(rpcInferers[key], v);
+  }
+  for (const [i, [who, raw]] of bundle.infererValues.entries()) {
+    assert.ok(api.createType('AccountId', byRpc.infererValues[i][0]).eq(who));
+    assert.equal(byRpc.infererValues[i][1], show(raw.toString()));
+  }
+  // Before any network loss (spec 4.7) the bundle holds the inferences and their median only.
+  assert.deepEqual(byRpc.forecasterValues, []);
+  assert.equal(bundle.forecasterValues.length, 0);
+  // The forecasts were counted: the snapshot holds both (Dave sent none).
+  const round = (await api.query.inference.rounds(topicId, nonce)).unwrap();
+  assert.equal(round.inferers.toNumber(), 3);
+  assert.equal(round.forecasters.toNumber(), 2);
+
+  const nonces = await provider.send('allora_openNonces', [topicId, null]);
+  assert.ok(nonces.reputerNonces.includes(nonce), 'reputer nonce opened at the window close');
+  const rpcInfo = await provider.send('allora_topicInfo', [topicId, null]);
+  assert.equal(rpcInfo.workers, 3);
+  assert.equal(rpcInfo.latestInference.combinedValue, '100.5');
+
+  // An unknown topic is a clear RPC error.
+  await assert.rejects(provider.send('allora_networkInference', [999, null, null]), /TopicNotFound/);
+});
