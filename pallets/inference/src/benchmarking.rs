@@ -187,7 +187,7 @@ mod benchmarks {
 	/// An epoch end that closes a window left open at the largest size, probes every
 	/// deferral block for its window close and prunes two snapshots.
 	#[benchmark]
-	fn open_worker_nonce() {
+	fn open_worker_nonce() -> Result<(), BenchmarkError> {
 		let id = topic::<T>();
 		let all = workers::<T>(id, max_inferers::<T>());
 		T::Regrets::set_worst_case(id, &all);
@@ -216,6 +216,7 @@ mod benchmarks {
 		assert_eq!(OpenWorkerNonces::<T>::get(id).to_vec(), vec![now]);
 		assert!(Rounds::<T>::contains_key(id, previous));
 		assert!(!Rounds::<T>::contains_key(id, BlockNumberFor::<T>::from(1u32)));
+		Ok(())
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

@@ -7,7 +7,7 @@ use alloc::{boxed::Box, vec};
 use allora_math::Fixed;
 use frame_benchmarking::v2::*;
 use frame_support::{
-	traits::{fungible::Mutate, Get, Hooks},
+	traits::{fungible::Mutate, EnsureOrigin, Get, Hooks},
 	BoundedVec,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
@@ -115,7 +115,7 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn update_params() {
+	fn update_params() -> Result<(), BenchmarkError> {
 		let origin =
 			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let update = ParamsUpdate {
@@ -127,10 +127,11 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, Box::new(update));
 		assert_eq!(Params::<T>::get().data_sending_fee, 1);
+		Ok(())
 	}
 
 	#[benchmark]
-	fn update_topic() {
+	fn update_topic() -> Result<(), BenchmarkError> {
 		let origin =
 			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let creator = funded::<T>("creator", 0);
@@ -146,6 +147,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, id, update);
 		assert_eq!(Topics::<T>::get(id).map(|t| t.config.epoch_length), Some(24u32.into()));
+		Ok(())
 	}
 
 	/// `n` topics end their epoch in one block; each is rescheduled into full blocks and
