@@ -45,7 +45,11 @@ pub trait AlloraApi {
 
 	/// The topic's open worker nonces and unfulfilled reputer nonces, newest first.
 	#[method(name = "allora_openNonces")]
-	fn open_nonces(&self, topic_id: TopicId, at: Option<H256>) -> RpcResult<OpenNonces<BlockNumber>>;
+	fn open_nonces(
+		&self,
+		topic_id: TopicId,
+		at: Option<H256>,
+	) -> RpcResult<OpenNonces<BlockNumber>>;
 }
 
 /// Serves [`AlloraApiServer`] from a client with the `InferenceApi` runtime API.
@@ -94,7 +98,11 @@ where
 		self.client.runtime_api().topic_info(at, topic_id).map_err(runtime_error)
 	}
 
-	fn open_nonces(&self, topic_id: TopicId, at: Option<H256>) -> RpcResult<OpenNonces<BlockNumber>> {
+	fn open_nonces(
+		&self,
+		topic_id: TopicId,
+		at: Option<H256>,
+	) -> RpcResult<OpenNonces<BlockNumber>> {
 		let at = at.unwrap_or_else(|| self.client.info().best_hash);
 		self.client.runtime_api().open_nonces(at, topic_id).map_err(runtime_error)
 	}

@@ -17,8 +17,8 @@ use sp_version::RuntimeVersion;
 
 use crate::{
 	configs::EpochDuration, AccountId, Babe, Balance, Block, BlockNumber, Executive, Grandpa,
-	Inference, InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment,
-	BABE_GENESIS_EPOCH_CONFIG, VERSION,
+	Inference, InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys,
+	System, TransactionPayment, BABE_GENESIS_EPOCH_CONFIG, VERSION,
 };
 
 impl_runtime_apis! {

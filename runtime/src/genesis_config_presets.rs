@@ -6,10 +6,10 @@ use crate::{
 	AccountId, BabeConfig, Balance, BalancesConfig, RuntimeGenesisConfig, SessionConfig,
 	SessionKeys, SudoConfig, TopicsConfig, ALLO, BABE_GENESIS_EPOCH_CONFIG,
 };
-use allora_math::Fixed;
-use pallet_topics::NetworkParams;
 use alloc::{vec, vec::Vec};
+use allora_math::Fixed;
 use frame_support::build_struct_json_patch;
+use pallet_topics::NetworkParams;
 use serde_json::Value;
 use sp_consensus_babe::AuthorityId as BabeId;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;

@@ -222,7 +222,9 @@ mod mechanism {
 			assert_eq!(pallet_topics::NextEpochEnd::<Runtime>::get(topic), Some(13));
 			let (b, c, d) = (Bob.to_account_id(), Charlie.to_account_id(), Dave.to_account_id());
 			let mut nonce = 13;
-			for (round, values) in [["100.5", "101", "98"], ["102", "99.5", "100"]].iter().enumerate() {
+			for (round, values) in
+				[["100.5", "101", "98"], ["102", "99.5", "100"]].iter().enumerate()
+			{
 				run_to(nonce + 1);
 				assert_eq!(Inference::open_nonces(topic).worker_nonces, vec![nonce]);
 				assert_ok!(Inference::submit_worker_payload(
@@ -255,7 +257,10 @@ mod mechanism {
 				];
 				inferences.sort();
 				let mut forecasts = vec![
-					Forecast { forecaster: b.clone(), elements: vec![(c.clone(), fx("0.4")), (d.clone(), fx("0.9"))] },
+					Forecast {
+						forecaster: b.clone(),
+						elements: vec![(c.clone(), fx("0.4")), (d.clone(), fx("0.9"))],
+					},
 					Forecast { forecaster: c.clone(), elements: vec![(b.clone(), fx("0.2"))] },
 				];
 				forecasts.sort_by(|x, y| x.forecaster.cmp(&y.forecaster));
@@ -273,16 +278,19 @@ mod mechanism {
 					},
 				})
 				.unwrap();
-				let stored = pallet_inference::LatestNetworkInference::<Runtime>::get(topic).unwrap();
+				let stored =
+					pallet_inference::LatestNetworkInference::<Runtime>::get(topic).unwrap();
 				assert_eq!(stored.nonce, nonce, "round {round}");
 				assert_eq!(stored.combined_value, expected.values.combined);
 				assert_eq!(stored.mode, InferenceMode::NoNetworkLoss);
-				let api = <Runtime as InferenceApiV1<Block, AccountId, BlockNumber>>::network_inference(
-					topic, None,
-				);
+				let api =
+					<Runtime as InferenceApiV1<Block, AccountId, BlockNumber>>::network_inference(
+						topic, None,
+					);
 				assert_eq!(api, Ok(NetworkInferenceBundle::new(topic, nonce, expected)));
 				let info =
-					<Runtime as InferenceApiV1<Block, AccountId, BlockNumber>>::topic_info(topic).unwrap();
+					<Runtime as InferenceApiV1<Block, AccountId, BlockNumber>>::topic_info(topic)
+						.unwrap();
 				assert_eq!(info.workers, 3);
 				assert_eq!(info.latest_inference, Some(stored));
 				assert_eq!(info.topic.epoch_last_ended, nonce);
@@ -290,7 +298,11 @@ mod mechanism {
 				nonce += 12;
 			}
 			// The median of (98, 100.5, 101) and of (99.5, 100, 102).
-			let first = <Runtime as InferenceApiV1<Block, AccountId, BlockNumber>>::network_inference(topic, Some(13));
+			let first =
+				<Runtime as InferenceApiV1<Block, AccountId, BlockNumber>>::network_inference(
+					topic,
+					Some(13),
+				);
 			assert_eq!(first.map(|b| b.combined_value), Ok(fx("100.5")));
 			Topics::do_try_state().unwrap();
 			Inference::do_try_state().unwrap();

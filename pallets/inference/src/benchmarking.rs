@@ -59,7 +59,8 @@ fn topic<T: Config>() -> TopicId {
 		active_forecaster_quantile: fx(Fixed::SCALE / 5),
 		active_reputer_quantile: fx(Fixed::SCALE / 5),
 	};
-	let created = pallet_topics::Pallet::<T>::create_topic(RawOrigin::Signed(creator).into(), config);
+	let created =
+		pallet_topics::Pallet::<T>::create_topic(RawOrigin::Signed(creator).into(), config);
 	assert!(created.is_ok());
 	id
 }
@@ -155,7 +156,12 @@ mod benchmarks {
 		open::<T>(id, nonce);
 		fill_round::<T>(id, nonce, members, inferers, max_forecasters::<T>());
 		for role in [Role::Inferer, Role::Forecaster] {
-			Pallet::<T>::set_score_ema(id, role, &newcomer, ScoreEma { nonce: 1u32.into(), score: Fixed::ONE });
+			Pallet::<T>::set_score_ema(
+				id,
+				role,
+				&newcomer,
+				ScoreEma { nonce: 1u32.into(), score: Fixed::ONE },
+			);
 		}
 		let forecast = elements::<T>(members, max_elements::<T>());
 		#[extrinsic_call]
@@ -199,7 +205,11 @@ mod benchmarks {
 		for old in [1u32, 2] {
 			let old: BlockNumberFor<T> = old.into();
 			fill_round::<T>(id, old, &all, max_inferers::<T>(), max_forecasters::<T>());
-			Rounds::<T>::insert(id, old, RoundSummary { closed_at: old, inferers: 0, forecasters: 0 });
+			Rounds::<T>::insert(
+				id,
+				old,
+				RoundSummary { closed_at: old, inferers: 0, forecasters: 0 },
+			);
 			RetainedNonces::<T>::mutate(id, |r| r.try_push(old).is_ok());
 		}
 		let mut block = now.saturating_add(8u32.into());

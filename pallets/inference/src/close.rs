@@ -4,7 +4,6 @@
 
 use crate::{pallet::*, types::*, TopicRegrets, WeightInfo};
 use alloc::vec::Vec;
-use allora_math::Fixed;
 use allora_synthesis::{
 	inference::{network_inference as synthesize, Forecast, SynthesisInput},
 	SynthesisParams,
@@ -148,8 +147,8 @@ impl<T: Config> Pallet<T> {
 		Forecasts::<T>::insert(topic_id, nonce, BoundedVec::truncate_from(forecasts));
 		Rounds::<T>::insert(topic_id, nonce, summary);
 		let mut retained = RetainedNonces::<T>::get(topic_id).into_inner();
-		if retained.len() >= usize::try_from(T::MaxStoredNonces::get()).unwrap_or(usize::MAX) &&
-			!retained.is_empty()
+		if retained.len() >= usize::try_from(T::MaxStoredNonces::get()).unwrap_or(usize::MAX)
+			&& !retained.is_empty()
 		{
 			let oldest = retained.remove(0);
 			Self::remove_snapshot(topic_id, oldest);
@@ -193,7 +192,7 @@ impl<T: Config> Pallet<T> {
 	pub fn synthesis_inputs(
 		topic_id: TopicId,
 		nonce: BlockNumberFor<T>,
-	) -> (Vec<(T::AccountId, Fixed)>, Vec<Forecast<T::AccountId>>) {
+	) -> (ActorValues<T::AccountId>, Vec<Forecast<T::AccountId>>) {
 		let inferences = Inferences::<T>::get(topic_id, nonce).into_inner();
 		let forecasts = Forecasts::<T>::get(topic_id, nonce)
 			.into_iter()
@@ -212,13 +211,13 @@ impl<T: Config> Pallet<T> {
 		topic_id: TopicId,
 		nonce: Option<BlockNumberFor<T>>,
 	) -> Result<NetworkInferenceBundle<T::AccountId, BlockNumberFor<T>>, InferenceQueryError> {
-		let topic = pallet_topics::Topics::<T>::get(topic_id)
-			.ok_or(InferenceQueryError::TopicNotFound)?;
+		let topic =
+			pallet_topics::Topics::<T>::get(topic_id).ok_or(InferenceQueryError::TopicNotFound)?;
 		let nonce = match nonce {
 			Some(n) => n,
-			None => *RetainedNonces::<T>::get(topic_id)
-				.last()
-				.ok_or(InferenceQueryError::NoSnapshot)?,
+			None => {
+				*RetainedNonces::<T>::get(topic_id).last().ok_or(InferenceQueryError::NoSnapshot)?
+			},
 		};
 		if !Rounds::<T>::contains_key(topic_id, nonce) {
 			return Err(InferenceQueryError::NoSnapshot);

@@ -67,6 +67,9 @@ impl<AccountId: Ord> TopicRegrets<AccountId> for () {
 	}
 }
 
+// The FRAME macros expand storage and genesis code with `expect`; the lint stays denied in
+// every other module of this crate, where the logic lives.
+#[allow(clippy::expect_used)]
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
@@ -228,7 +231,11 @@ pub mod pallet {
 		/// `worker` unregistered from the topic.
 		WorkerUnregistered { topic_id: TopicId, worker: T::AccountId },
 		/// Worker nonce `nonce` opened; submissions are accepted until `window_closes` − 1.
-		WorkerNonceOpened { topic_id: TopicId, nonce: BlockNumberFor<T>, window_closes: BlockNumberFor<T> },
+		WorkerNonceOpened {
+			topic_id: TopicId,
+			nonce: BlockNumberFor<T>,
+			window_closes: BlockNumberFor<T>,
+		},
 		/// An inference entered the nonce's active set (`replaced`: it replaced the worker's
 		/// earlier one).
 		InferenceSubmitted {
@@ -248,9 +255,19 @@ pub mod pallet {
 		},
 		/// The active set was full and the worker's score EMA did not beat the lowest member's:
 		/// the submission is not counted (its EMA was updated as a passive actor).
-		SubmissionNotAdmitted { topic_id: TopicId, nonce: BlockNumberFor<T>, worker: T::AccountId, role: Role },
+		SubmissionNotAdmitted {
+			topic_id: TopicId,
+			nonce: BlockNumberFor<T>,
+			worker: T::AccountId,
+			role: Role,
+		},
 		/// A member with the lowest score EMA left the full active set for a better newcomer.
-		WorkerEvicted { topic_id: TopicId, nonce: BlockNumberFor<T>, worker: T::AccountId, role: Role },
+		WorkerEvicted {
+			topic_id: TopicId,
+			nonce: BlockNumberFor<T>,
+			worker: T::AccountId,
+			role: Role,
+		},
 		/// The window of `nonce` closed: snapshot taken and the network inference stored.
 		WorkerWindowClosed {
 			topic_id: TopicId,
@@ -310,12 +327,12 @@ pub mod pallet {
 			for (topic_id, nonce) in windows {
 				let i = Inferences::<T>::decode_len(topic_id, nonce).unwrap_or(0);
 				let f = Forecasts::<T>::decode_len(topic_id, nonce).unwrap_or(0);
-				weight = weight
-					.saturating_add(T::DbWeight::get().reads(2))
-					.saturating_add(<T as Config>::WeightInfo::close_worker_window(
+				weight = weight.saturating_add(T::DbWeight::get().reads(2)).saturating_add(
+					<T as Config>::WeightInfo::close_worker_window(
 						u32::try_from(i).unwrap_or(u32::MAX),
 						u32::try_from(f).unwrap_or(u32::MAX),
-					));
+					),
+				);
 			}
 			weight
 		}
@@ -343,10 +360,7 @@ pub mod pallet {
 		pub fn register_worker(origin: OriginFor<T>, topic_id: TopicId) -> DispatchResult {
 			let worker = ensure_signed(origin)?;
 			ensure!(pallet_topics::Topics::<T>::contains_key(topic_id), Error::<T>::TopicNotFound);
-			ensure!(
-				!Workers::<T>::contains_key(topic_id, &worker),
-				Error::<T>::AlreadyRegistered
-			);
+			ensure!(!Workers::<T>::contains_key(topic_id, &worker), Error::<T>::AlreadyRegistered);
 			let count = WorkerCount::<T>::get(topic_id);
 			ensure!(count < T::MaxWorkersPerTopic::get(), Error::<T>::TooManyWorkers);
 			let fee = pallet_topics::Pallet::<T>::params().registration_fee;
@@ -405,7 +419,9 @@ pub mod pallet {
 				size <= usize::try_from(params.max_serialized_msg_length).unwrap_or(usize::MAX),
 				Error::<T>::PayloadTooLarge
 			);
-			Self::ensure_can_be_evaluated(topic_id, nonce, &worker, &inference, &forecast, &params)?;
+			Self::ensure_can_be_evaluated(
+				topic_id, nonce, &worker, &inference, &forecast, &params,
+			)?;
 			pallet_topics::Pallet::<T>::pay_fee(&worker, topic_id, params.data_sending_fee)?;
 			if let Some(value) = inference {
 				Self::admit_inference(topic_id, &topic, nonce, &worker, value, &params);

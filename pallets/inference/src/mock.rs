@@ -66,7 +66,9 @@ pub fn set_regrets(regrets: Regrets<u64>, latest_network_loss: Fixed) {
 pub struct MockRegrets;
 impl TopicRegrets<u64> for MockRegrets {
 	fn regrets(_: TopicId, initial: Fixed) -> Regrets<u64> {
-		REGRETS.with(|r| r.borrow().as_ref().map(|(g, _)| g.clone())).unwrap_or(Regrets::new(initial))
+		REGRETS
+			.with(|r| r.borrow().as_ref().map(|(g, _)| g.clone()))
+			.unwrap_or(Regrets::new(initial))
 	}
 	fn latest_network_loss(_: TopicId) -> Option<Fixed> {
 		REGRETS.with(|r| r.borrow().as_ref().map(|(_, l)| *l))

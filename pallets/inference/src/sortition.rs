@@ -94,9 +94,8 @@ impl<T: Config> Pallet<T> {
 		forecast: &Option<ElementsOf<T>>,
 		params: &NetworkParams,
 	) -> DispatchResult {
-		let evaluated = |role| {
-			ScoreEmas::<T>::get((topic_id, role), who).is_some_and(|e| e.nonce >= nonce)
-		};
+		let evaluated =
+			|role| ScoreEmas::<T>::get((topic_id, role), who).is_some_and(|e| e.nonce >= nonce);
 		if inference.is_some() {
 			let set = Inferences::<T>::get(topic_id, nonce);
 			let full = set.len() >= capacity(params.max_top_inferers_to_reward);
@@ -155,7 +154,13 @@ impl<T: Config> Pallet<T> {
 		Forecasts::<T>::insert(topic_id, nonce, BoundedVec::truncate_from(set));
 		let replaced = admission == Admission::Replaced;
 		Self::record(topic_id, topic, nonce, who, Role::Forecaster, admission, || {
-			Event::ForecastSubmitted { topic_id, nonce, worker: who.clone(), elements: count, replaced }
+			Event::ForecastSubmitted {
+				topic_id,
+				nonce,
+				worker: who.clone(),
+				elements: count,
+				replaced,
+			}
 		});
 	}
 
@@ -182,7 +187,12 @@ impl<T: Config> Pallet<T> {
 			},
 			Admission::Evicted(evicted) => {
 				Self::passive_update(topic_id, role, &evicted, nonce, alpha);
-				Self::deposit_event(Event::WorkerEvicted { topic_id, nonce, worker: evicted, role });
+				Self::deposit_event(Event::WorkerEvicted {
+					topic_id,
+					nonce,
+					worker: evicted,
+					role,
+				});
 				Self::deposit_event(submitted());
 			},
 			Admission::Added | Admission::Replaced => Self::deposit_event(submitted()),

@@ -145,7 +145,10 @@ fn a_whole_epoch_opens_a_nonce_takes_submissions_and_closes_into_the_network_inf
 		assert_ok!(submit(4, id, N, Some("20"), &[(2, "0.1")]));
 		let fee = Topics::params().data_sending_fee;
 		assert_eq!(Balances::balance(&Topics::ecosystem_account()), eco + 3 * fee);
-		assert_eq!(Inferences::<Test>::get(id, N).to_vec(), vec![(2, fx("10")), (3, fx("12")), (4, fx("20"))]);
+		assert_eq!(
+			Inferences::<Test>::get(id, N).to_vec(),
+			vec![(2, fx("10")), (3, fx("12")), (4, fx("20"))]
+		);
 		assert_eq!(Forecasts::<Test>::get(id, N).len(), 2);
 
 		run_to_block(N + 8);
@@ -327,15 +330,31 @@ fn a_full_active_set_admits_a_better_score_ema_and_evicts_the_lowest() {
 		// 0.1·0.2 + 0.9·0.1 = 0.11.
 		assert_ok!(submit(4, id, N, Some("3"), &[]));
 		assert_eq!(Inferences::<Test>::get(id, N).to_vec(), vec![(2, fx("1")), (4, fx("3"))]);
-		assert_eq!(ScoreEmas::<Test>::get((id, Role::Inferer), 3), Some(ScoreEma { nonce: N, score: fx("0.11") }));
-		assert!(events().contains(&Event::WorkerEvicted { topic_id: id, nonce: N, worker: 3, role: Role::Inferer }));
+		assert_eq!(
+			ScoreEmas::<Test>::get((id, Role::Inferer), 3),
+			Some(ScoreEma { nonce: N, score: fx("0.11") })
+		);
+		assert!(events().contains(&Event::WorkerEvicted {
+			topic_id: id,
+			nonce: N,
+			worker: 3,
+			role: Role::Inferer
+		}));
 		// 5 has no EMA (0): not admitted; its EMA becomes the quantile 0.2, stamped N.
 		let fee_payer = Balances::balance(&5);
 		assert_ok!(submit(5, id, N, Some("4"), &[]));
 		assert!(Balances::balance(&5) < fee_payer, "the evaluated payload pays its fee");
 		assert_eq!(Inferences::<Test>::get(id, N).len(), 2);
-		assert_eq!(ScoreEmas::<Test>::get((id, Role::Inferer), 5), Some(ScoreEma { nonce: N, score: fx("0.2") }));
-		assert!(events().contains(&Event::SubmissionNotAdmitted { topic_id: id, nonce: N, worker: 5, role: Role::Inferer }));
+		assert_eq!(
+			ScoreEmas::<Test>::get((id, Role::Inferer), 5),
+			Some(ScoreEma { nonce: N, score: fx("0.2") })
+		);
+		assert!(events().contains(&Event::SubmissionNotAdmitted {
+			topic_id: id,
+			nonce: N,
+			worker: 5,
+			role: Role::Inferer
+		}));
 		// Evaluated once per nonce.
 		assert_noop!(submit(5, id, N, Some("4"), &[]), Error::<Test>::AlreadyEvaluatedThisNonce);
 		assert_noop!(submit(3, id, N, Some("4"), &[]), Error::<Test>::AlreadyEvaluatedThisNonce);
@@ -383,7 +402,8 @@ fn a_nonce_without_inferences_is_dropped_without_a_reputer_nonce() {
 fn old_snapshots_and_reputer_nonces_are_pruned_a_bounded_amount_per_epoch() {
 	new_test_ext().execute_with(|| {
 		let id = topic_with_workers(&[2]);
-		let update = ParamsUpdate { max_unfulfilled_reputer_requests: Some(1), ..Default::default() };
+		let update =
+			ParamsUpdate { max_unfulfilled_reputer_requests: Some(1), ..Default::default() };
 		assert_ok!(Topics::update_params(RuntimeOrigin::root(), Box::new(update)));
 		// Keep the topic active: fund it well.
 		assert_ok!(Topics::fund_topic(RuntimeOrigin::signed(1), id, 100 * ALLO));
@@ -406,4 +426,26 @@ fn old_snapshots_and_reputer_nonces_are_pruned_a_bounded_amount_per_epoch() {
 		assert!(events().contains(&Event::NoncePruned { topic_id: id, nonce: N }));
 		Inference::do_try_state().unwrap();
 	});
+}
+
+#[test]
+fn a_forecast_longer_than_the_storage_bound_does_not_decode() {
+	use codec::{Decode, Encode};
+	use frame_support::traits::PalletInfoAccess;
+	let element = ForecastElement { inferer: 2u64, value: fx("1") };
+	let call = |n: usize| {
+		let mut bytes = vec![Inference::index() as u8, 2]; // call index 2: submit_worker_payload
+		1u64.encode_to(&mut bytes);
+		13u64.encode_to(&mut bytes);
+		None::<Fixed>.encode_to(&mut bytes);
+		Some(vec![element.clone(); n]).encode_to(&mut bytes);
+		RuntimeCall::decode(&mut &bytes[..])
+	};
+	// The bound is MaxForecastElements = 12.
+	assert!(matches!(
+		call(12),
+		Ok(RuntimeCall::Inference(crate::Call::submit_worker_payload { forecast: Some(f), .. }))
+			if f.len() == 12
+	));
+	assert!(call(13).is_err());
 }

@@ -178,7 +178,15 @@ pub type ActorValues<AccountId> = Vec<(AccountId, Fixed)>;
 /// The full network-inference bundle of a nonce (spec 4.5-4.8), as the runtime API and the
 /// `allora_networkInference` RPC serve it. Every list is in ascending account order.
 #[derive(
-	Clone, Encode, Decode, DecodeWithMemTracking, PartialEq, Eq, Debug, TypeInfo, Serialize,
+	Clone,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	Serialize,
 	Deserialize,
 )]
 #[serde(rename_all = "camelCase")]
@@ -277,8 +285,17 @@ pub enum InferenceQueryError {
 
 /// The open worker and reputer nonces of a topic, newest first.
 #[derive(
-	Clone, Default, Encode, Decode, DecodeWithMemTracking, PartialEq, Eq, Debug, TypeInfo,
-	Serialize, Deserialize,
+	Clone,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	Serialize,
+	Deserialize,
 )]
 #[serde(rename_all = "camelCase")]
 pub struct OpenNonces<BlockNumber> {
@@ -290,7 +307,15 @@ pub struct OpenNonces<BlockNumber> {
 
 /// A topic with the chain's state on it, for clients.
 #[derive(
-	Clone, Encode, Decode, DecodeWithMemTracking, PartialEq, Eq, Debug, TypeInfo, Serialize,
+	Clone,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	Serialize,
 	Deserialize,
 )]
 #[serde(rename_all = "camelCase")]

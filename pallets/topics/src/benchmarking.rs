@@ -45,7 +45,8 @@ fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 /// A topic created by `creator`, with the fee revenue of its creation.
 fn new_topic<T: Config>(creator: &T::AccountId) -> TopicId {
 	let id = NextTopicId::<T>::get();
-	let created = Pallet::<T>::create_topic(RawOrigin::Signed(creator.clone()).into(), config::<T>());
+	let created =
+		Pallet::<T>::create_topic(RawOrigin::Signed(creator.clone()).into(), config::<T>());
 	assert!(created.is_ok());
 	id
 }

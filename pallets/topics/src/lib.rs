@@ -40,6 +40,9 @@ pub use traits::{EpochHooks, TopicStake};
 pub use types::*;
 pub use weights::WeightInfo;
 
+// The FRAME macros expand storage and genesis code with `expect`; the lint stays denied in
+// every other module of this crate, where the logic lives.
+#[allow(clippy::expect_used)]
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
@@ -133,8 +136,7 @@ pub mod pallet {
 
 	/// The block of an active topic's next epoch end; absent for inactive topics.
 	#[pallet::storage]
-	pub type NextEpochEnd<T: Config> =
-		StorageMap<_, Blake2_128Concat, TopicId, BlockNumberFor<T>>;
+	pub type NextEpochEnd<T: Config> = StorageMap<_, Blake2_128Concat, TopicId, BlockNumberFor<T>>;
 
 	/// The topics whose epoch ends at a block (spec 3.4), in scheduling order.
 	#[pallet::storage]
@@ -226,9 +228,8 @@ pub mod pallet {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			let due = Schedule::<T>::decode_len(now).unwrap_or(0);
 			let due = u32::try_from(due).unwrap_or(u32::MAX);
-			T::WeightInfo::on_finalize_epoch_ends(due).saturating_add(
-				T::EpochHooks::on_epoch_end_weight().saturating_mul(u64::from(due)),
-			)
+			T::WeightInfo::on_finalize_epoch_ends(due)
+				.saturating_add(T::EpochHooks::on_epoch_end_weight().saturating_mul(u64::from(due)))
 		}
 
 		/// Spec 3.2 steps 2-3: weights, drip, churn, rescheduling and nonces of the topics
@@ -400,7 +401,11 @@ pub mod pallet {
 			Ok(())
 		}
 
-		fn receive_revenue(payer: &T::AccountId, topic_id: TopicId, amount: u128) -> DispatchResult {
+		fn receive_revenue(
+			payer: &T::AccountId,
+			topic_id: TopicId,
+			amount: u128,
+		) -> DispatchResult {
 			Self::transfer_to_ecosystem(payer, amount)?;
 			Self::add_revenue(topic_id, payer, amount);
 			Self::try_activate(topic_id, frame_system::Pallet::<T>::block_number());

@@ -177,15 +177,15 @@ fn fund_topic_rejects_unknown_topic_zero_amount_and_overdraft() {
 			Topics::fund_topic(RuntimeOrigin::signed(2), 99, ALLO),
 			Error::<Test>::TopicNotFound
 		);
-		assert_noop!(Topics::fund_topic(RuntimeOrigin::signed(2), id, 0), Error::<Test>::ZeroAmount);
+		assert_noop!(
+			Topics::fund_topic(RuntimeOrigin::signed(2), id, 0),
+			Error::<Test>::ZeroAmount
+		);
 		assert_noop!(
 			Topics::fund_topic(RuntimeOrigin::signed(2), id, 1_000 * ALLO),
 			Error::<Test>::InsufficientBalance
 		);
-		assert_noop!(
-			Topics::fund_topic(RuntimeOrigin::none(), id, ALLO),
-			DispatchError::BadOrigin
-		);
+		assert_noop!(Topics::fund_topic(RuntimeOrigin::none(), id, ALLO), DispatchError::BadOrigin);
 	});
 }
 
@@ -203,8 +203,10 @@ fn funding_adds_revenue_and_activates_a_topic_whose_weight_reaches_the_minimum()
 		set_stake(id, 4 * ALLO);
 		assert_ok!(Topics::fund_topic(RuntimeOrigin::signed(2), id, ALLO));
 		// ŵ = √4 · √((0.075 + 2)/12) (first weight: no EMA).
-		let expected = fx("2").checked_mul(fx("2.075").checked_div(fx("12")).unwrap().sqrt().unwrap());
-		let weight = Topics::current_weight(id, &TopicStore::<Test>::get(id).unwrap(), &Topics::params());
+		let expected =
+			fx("2").checked_mul(fx("2.075").checked_div(fx("12")).unwrap().sqrt().unwrap());
+		let weight =
+			Topics::current_weight(id, &TopicStore::<Test>::get(id).unwrap(), &Topics::params());
 		assert!((weight.checked_sub(expected.unwrap()).unwrap()).abs() < fx("0.000000001"));
 		assert_eq!(NextEpochEnd::<Test>::get(id), Some(13));
 		assert_eq!(Schedule::<Test>::get(13).to_vec(), vec![id]);
@@ -242,10 +244,21 @@ fn an_epoch_end_updates_the_weight_drips_revenue_reschedules_and_opens_the_epoch
 		// Second epoch: w = α·ŵ + (1 − α)·w_prev with the dripped revenue.
 		run_to_block(26);
 		let target = fx("2")
-			.checked_mul(Fixed::from_base_units(dripped).unwrap().checked_div(fx("12")).unwrap().sqrt().unwrap())
+			.checked_mul(
+				Fixed::from_base_units(dripped)
+					.unwrap()
+					.checked_div(fx("12"))
+					.unwrap()
+					.sqrt()
+					.unwrap(),
+			)
 			.unwrap();
 		let half = fx("0.5");
-		let expected = half.checked_mul(target).unwrap().checked_add(half.checked_mul(weight).unwrap()).unwrap();
+		let expected = half
+			.checked_mul(target)
+			.unwrap()
+			.checked_add(half.checked_mul(weight).unwrap())
+			.unwrap();
 		let stored = PreviousTopicWeight::<Test>::get(id).unwrap();
 		assert!(stored.checked_sub(expected).unwrap().abs() <= fx("0.000000000000000002"));
 		assert_eq!(epoch_ends(), vec![(id, 13), (id, 25)]);
@@ -353,9 +366,18 @@ fn update_params_requires_governance_and_validates_every_range() {
 			DispatchError::BadOrigin
 		);
 		let bad: Vec<(ParamsUpdate, Param)> = vec![
-			(ParamsUpdate { beta_entropy: Some(fx("1.1")), ..Default::default() }, Param::BetaEntropy),
-			(ParamsUpdate { learning_rate: Some(Fixed::ONE), ..Default::default() }, Param::LearningRate),
-			(ParamsUpdate { min_epoch_length: Some(0), ..Default::default() }, Param::MinEpochLength),
+			(
+				ParamsUpdate { beta_entropy: Some(fx("1.1")), ..Default::default() },
+				Param::BetaEntropy,
+			),
+			(
+				ParamsUpdate { learning_rate: Some(Fixed::ONE), ..Default::default() },
+				Param::LearningRate,
+			),
+			(
+				ParamsUpdate { min_epoch_length: Some(0), ..Default::default() },
+				Param::MinEpochLength,
+			),
 			(
 				ParamsUpdate { max_top_inferers_to_reward: Some(33), ..Default::default() },
 				Param::MaxTopInferersToReward,
@@ -368,16 +390,19 @@ fn update_params_requires_governance_and_validates_every_range() {
 				ParamsUpdate { max_active_topics_per_block: Some(5), ..Default::default() },
 				Param::MaxActiveTopicsPerBlock,
 			),
-			(ParamsUpdate { epsilon_safe_div: Some(Fixed::ZERO), ..Default::default() }, Param::EpsilonSafeDiv),
-			(ParamsUpdate { blocks_per_month: Some(0), ..Default::default() }, Param::BlocksPerMonth),
+			(
+				ParamsUpdate { epsilon_safe_div: Some(Fixed::ZERO), ..Default::default() },
+				Param::EpsilonSafeDiv,
+			),
+			(
+				ParamsUpdate { blocks_per_month: Some(0), ..Default::default() },
+				Param::BlocksPerMonth,
+			),
 			(
 				ParamsUpdate { version: Some(Default::default()), ..Default::default() },
 				Param::Version,
 			),
-			(
-				ParamsUpdate { max_page_limit: Some(99), ..Default::default() },
-				Param::MaxPageLimit,
-			),
+			(ParamsUpdate { max_page_limit: Some(99), ..Default::default() }, Param::MaxPageLimit),
 		];
 		for (update, param) in bad {
 			assert_noop!(
@@ -387,7 +412,10 @@ fn update_params_requires_governance_and_validates_every_range() {
 		}
 		assert_ok!(Topics::update_params(RuntimeOrigin::root(), Box::new(update)));
 		assert_eq!(Params::<Test>::get().data_sending_fee, 5);
-		assert_eq!(Params::<Test>::get().registration_fee, NetworkParams::default().registration_fee);
+		assert_eq!(
+			Params::<Test>::get().registration_fee,
+			NetworkParams::default().registration_fee
+		);
 		assert_eq!(events().last(), Some(&Event::ParamsUpdated));
 	});
 }
@@ -422,7 +450,11 @@ fn update_topic_requires_governance_and_validates_the_merged_configuration() {
 			Topics::update_topic(
 				RuntimeOrigin::root(),
 				id,
-				TopicUpdate { epoch_length: Some(12), worker_submission_window: Some(12), ..Default::default() }
+				TopicUpdate {
+					epoch_length: Some(12),
+					worker_submission_window: Some(12),
+					..Default::default()
+				}
 			),
 			Error::<Test>::InvalidTopicField { field: TopicField::WorkerSubmissionWindow }
 		);

@@ -169,8 +169,7 @@ impl<BlockNumber> TopicConfig<BlockNumber> {
 
 /// The topic field a validation error is about.
 #[derive(
-	Clone, Copy, Encode, Decode, DecodeWithMemTracking, PartialEq, Eq, Debug, TypeInfo,
-	PalletError,
+	Clone, Copy, Encode, Decode, DecodeWithMemTracking, PartialEq, Eq, Debug, TypeInfo, PalletError,
 )]
 pub enum TopicField {
 	/// Longer than `max_string_length`.
