@@ -1,6 +1,7 @@
 // A worker's path from nothing to a counted inference on the dev chain, through Polkadot.js
 // only: governance shortens the minimum epoch, Alice creates a topic, three workers register,
-// submit inferences and forecasts in the window, and the network inference is read through the
+// a reputer stakes and a delegator delegates (which activates the topic), the workers submit
+// inferences and forecasts in the window, and the network inference is read through the
 // `allora_networkInference` RPC and through `api.call.inferenceApi`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -27,14 +28,15 @@ const show = (raw) => {
 let node;
 let api;
 let provider;
-let alice, bob, charlie, dave;
+let alice, bob, charlie, dave, eve, ferdie;
 
 before(async () => {
   node = await startDevNode();
   provider = new WsProvider(node.url);
   api = await ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true });
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 7000 });
-  [alice, bob, charlie, dave] = ['//Alice', '//Bob', '//Charlie', '//Dave'].map((u) => keyring.addFromUri(u));
+  [alice, bob, charlie, dave, eve, ferdie] = ['//Alice', '//Bob', '//Charlie', '//Dave', '//Eve', '//Ferdie']
+    .map((u) => keyring.addFromUri(u));
 });
 
 after(async () => {
@@ -83,8 +85,17 @@ test('a worker goes from nothing to a counted inference, readable by RPC and run
   const created = await ok(api.tx.topics.createTopic(config), alice);
   assert.ok(created.events.some(({ event }) => api.events.topics.TopicCreated.is(event)));
 
-  // Three workers register in parallel; the registration fees activate the topic.
+  // Three workers register in parallel. Without stake the topic's weight is 0: inactive.
   await Promise.all([bob, charlie, dave].map((w) => ok(api.tx.inference.registerWorker(topicId), w)));
+  assert.ok((await api.call.inferenceApi.topicInfo(topicId)).unwrap().nextEpochEnd.isNone);
+  // A reputer stakes (held on its account) and a delegator delegates: the topic activates.
+  await ok(api.tx.stake.registerReputer(topicId), eve);
+  await ok(api.tx.stake.addStake(topicId, 100n * SCALE), eve);
+  await ok(api.tx.stake.delegateStake(topicId, eve.address, 50n * SCALE), ferdie);
+  assert.equal((await api.query.stake.topicStake(topicId)).toBigInt(), 150n * SCALE);
+  const holds = await api.query.balances.holds(eve.address);
+  assert.equal(holds[0].amount.toBigInt(), 100n * SCALE);
+  assert.ok(holds[0].id.toString().includes('ReputerStake'), holds[0].id.toString());
   const info = (await api.call.inferenceApi.topicInfo(topicId)).unwrap();
   assert.equal(info.workers.toNumber(), 3);
   assert.ok(info.nextEpochEnd.isSome, 'the topic is active');

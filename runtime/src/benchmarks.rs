@@ -13,6 +13,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_sudo, Sudo]
 	[pallet_topics, Topics]
 	[pallet_inference, Inference]
+	[pallet_stake, Stake]
 );
 
 // The defaults: `set_code` is benchmarked with the reference runtime blob shipped by

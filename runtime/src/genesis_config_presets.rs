@@ -7,7 +7,6 @@ use crate::{
 	SessionKeys, SudoConfig, TopicsConfig, ALLO, BABE_GENESIS_EPOCH_CONFIG,
 };
 use alloc::{vec, vec::Vec};
-use allora_math::Fixed;
 use frame_support::build_struct_json_patch;
 use pallet_topics::NetworkParams;
 use serde_json::Value;
@@ -29,12 +28,9 @@ pub struct GenesisValidator {
 	pub grandpa: GrandpaId,
 }
 
-/// The network parameters at genesis: the defaults of spec 9.1 except the topic weight's stake
-/// exponent μ, which is 0 while the chain has no staking pallet (every topic's stake is 0, so
-/// with μ = 0.5 no topic could ever become active). Topics are weighted by fee revenue alone
-/// until staking lands; then μ returns to 0.5.
+/// The network parameters at genesis: the defaults of spec 9.1 (in this chain's units).
 pub fn genesis_network_params() -> NetworkParams {
-	NetworkParams { topic_reward_stake_importance: Fixed::ZERO, ..NetworkParams::default() }
+	NetworkParams::default()
 }
 
 /// The genesis configuration patch for a chain with these validators, funded accounts and

@@ -225,6 +225,9 @@ mod runtime {
 
 	#[runtime::pallet_index(11)]
 	pub type Inference = pallet_inference;
+
+	#[runtime::pallet_index(12)]
+	pub type Stake = pallet_stake;
 }
 
 #[cfg(test)]

@@ -163,7 +163,7 @@ mod mechanism {
 	use pallet_inference::{ForecastElement, InferenceMode, NetworkInferenceBundle};
 	use pallet_inference_runtime_api::runtime_decl_for_inference_api::InferenceApiV1;
 	use pallet_topics::TopicConfig;
-	use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Dave};
+	use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Dave, Eve};
 
 	fn fx(s: &str) -> Fixed {
 		s.parse().unwrap()
@@ -221,7 +221,12 @@ mod mechanism {
 			for w in [Bob, Charlie, Dave] {
 				assert_ok!(Inference::register_worker(signed(w), topic));
 			}
-			// Fee revenue alone makes the topic active (μ = 0 until staking): epoch end at 13.
+			// Without stake the weight S^0.5·(C/E)^0.5 is 0: the topic waits.
+			assert!(!Topics::is_active(topic));
+			// A reputer's stake activates it: epoch end at 1 + E = 13.
+			assert_ok!(Stake::register_reputer(signed(Eve), topic));
+			assert_ok!(Stake::add_stake(signed(Eve), topic, 100 * ALLO));
+			assert_eq!(pallet_stake::TopicStake::<Runtime>::get(topic), 100 * ALLO);
 			assert_eq!(pallet_topics::NextEpochEnd::<Runtime>::get(topic), Some(13));
 			let (b, c, d) = (Bob.to_account_id(), Charlie.to_account_id(), Dave.to_account_id());
 			let mut nonce = 13;
@@ -309,6 +314,7 @@ mod mechanism {
 			assert_eq!(first.map(|b| b.combined_value), Ok(fx("100.5")));
 			Topics::do_try_state().unwrap();
 			Inference::do_try_state().unwrap();
+			Stake::do_try_state().unwrap();
 		});
 	}
 }

@@ -24,6 +24,8 @@
 
 extern crate alloc;
 
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod mock;
@@ -111,6 +113,7 @@ pub mod pallet {
 		PalletId,
 	};
 	use frame_system::pallet_prelude::*;
+	use pallet_topics::WeightInfo as _;
 	use sp_runtime::traits::AccountIdConversion;
 
 	/// The in-code storage version.
@@ -370,7 +373,8 @@ pub mod pallet {
 		/// Registers the signed sender as a reputer of `topic_id`, paying `RegistrationFee`.
 		/// Emits `ReputerRegistered`.
 		#[pallet::call_index(0)]
-		#[pallet::weight(<T as Config>::WeightInfo::register_reputer())]
+		#[pallet::weight(<T as Config>::WeightInfo::register_reputer()
+			.saturating_add(<T as pallet_topics::Config>::WeightInfo::pay_fee()))]
 		pub fn register_reputer(origin: OriginFor<T>, topic_id: TopicId) -> DispatchResult {
 			let reputer = ensure_signed(origin)?;
 			ensure!(pallet_topics::Topics::<T>::contains_key(topic_id), Error::<T>::TopicNotFound);
@@ -405,9 +409,11 @@ pub mod pallet {
 		}
 
 		/// A registered reputer holds `amount` more of its balance as stake on `topic_id`;
-		/// may activate the topic. Emits `StakeAdded`.
+		/// may activate the topic (weighted like a fee's activation attempt). Emits
+		/// `StakeAdded`.
 		#[pallet::call_index(2)]
-		#[pallet::weight(<T as Config>::WeightInfo::add_stake())]
+		#[pallet::weight(<T as Config>::WeightInfo::add_stake()
+			.saturating_add(<T as pallet_topics::Config>::WeightInfo::pay_fee()))]
 		pub fn add_stake(origin: OriginFor<T>, topic_id: TopicId, amount: u128) -> DispatchResult {
 			let reputer = ensure_signed(origin)?;
 			ensure!(amount > 0, Error::<T>::ZeroAmount);
@@ -454,7 +460,8 @@ pub mod pallet {
 		/// reputer of `topic_id`, not the sender); pays out pending delegation rewards first.
 		/// Emits `StakeDelegated`.
 		#[pallet::call_index(5)]
-		#[pallet::weight(<T as Config>::WeightInfo::delegate_stake())]
+		#[pallet::weight(<T as Config>::WeightInfo::delegate_stake()
+			.saturating_add(<T as pallet_topics::Config>::WeightInfo::pay_fee()))]
 		pub fn delegate_stake(
 			origin: OriginFor<T>,
 			topic_id: TopicId,

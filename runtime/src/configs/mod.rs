@@ -238,8 +238,7 @@ impl pallet_topics::Config for Runtime {
 	type Currency = Balances;
 	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
 	type EcosystemPalletId = EcosystemPalletId;
-	// No staking pallet yet: every topic's stake is 0 (see the genesis presets).
-	type TopicStake = ();
+	type TopicStake = crate::Stake;
 	type EpochHooks = crate::Inference;
 	type MaxTopicsPerBlock = ConstU32<8>;
 	type MaxScheduleDeferral = ConstU32<8>;
@@ -259,4 +258,19 @@ impl pallet_inference::Config for Runtime {
 	type MaxStoredNonces = ConstU32<128>;
 	type MaxWindowsPerBlock = ConstU32<16>;
 	type WeightInfo = pallet_inference::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// Derives the account that keeps delegators' unclaimed rewards.
+	pub const PendingRewardsPalletId: frame_support::PalletId = frame_support::PalletId(*b"allo/pdr");
+}
+
+/// Reputer registration, stake and delegation (held), delayed removals.
+impl pallet_stake::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type PendingRewardsPalletId = PendingRewardsPalletId;
+	type MaxReputersPerTopic = ConstU32<256>;
+	type MaxRemovalsPerBlock = ConstU32<80>;
+	type WeightInfo = pallet_stake::weights::SubstrateWeight<Runtime>;
 }
