@@ -96,6 +96,13 @@ test('a worker goes from nothing to a counted inference, readable by RPC and run
   const holds = await api.query.balances.holds(eve.address);
   assert.equal(holds[0].amount.toBigInt(), 100n * SCALE);
   assert.ok(holds[0].id.toString().includes('ReputerStake'), holds[0].id.toString());
+  const repStake = await api.call.stakeApi.reputerStake(topicId, eve.address);
+  assert.equal(repStake.registered.isTrue, true);
+  assert.equal(repStake.own.toBigInt(), 100n * SCALE);
+  assert.equal(repStake.delegated.toBigInt(), 50n * SCALE);
+  const placement = await api.call.stakeApi.delegation(topicId, ferdie.address, eve.address);
+  assert.equal(placement.amount.toBigInt(), 50n * SCALE);
+  assert.equal((await api.call.stakeApi.topicStake(topicId)).toBigInt(), 150n * SCALE);
   const info = (await api.call.inferenceApi.topicInfo(topicId)).unwrap();
   assert.equal(info.workers.toNumber(), 3);
   assert.ok(info.nextEpochEnd.isSome, 'the topic is active');

@@ -271,6 +271,31 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_stake_runtime_api::StakeApi<Block, AccountId> for Runtime {
+		fn reputer_stake(
+			topic_id: pallet_topics::TopicId,
+			reputer: AccountId,
+		) -> pallet_stake::ReputerStakeInfo {
+			crate::Stake::reputer_stake_info(topic_id, &reputer)
+		}
+
+		fn delegation(
+			topic_id: pallet_topics::TopicId,
+			delegator: AccountId,
+			reputer: AccountId,
+		) -> pallet_stake::DelegationInfo {
+			crate::Stake::delegation_info(topic_id, &delegator, &reputer)
+		}
+
+		fn topic_stake(topic_id: pallet_topics::TopicId) -> u128 {
+			pallet_stake::TopicStake::<Runtime>::get(topic_id)
+		}
+
+		fn total_stake() -> u128 {
+			pallet_stake::TotalStake::<Runtime>::get()
+		}
+	}
+
 	#[cfg(feature = "runtime-benchmarks")]
 	impl frame_benchmarking::Benchmark<Block> for Runtime {
 		fn benchmark_metadata(extra: bool) -> (

@@ -162,6 +162,7 @@ mod mechanism {
 	};
 	use pallet_inference::{ForecastElement, InferenceMode, NetworkInferenceBundle};
 	use pallet_inference_runtime_api::runtime_decl_for_inference_api::InferenceApiV1;
+	use pallet_stake_runtime_api::runtime_decl_for_stake_api::StakeApiV1;
 	use pallet_topics::TopicConfig;
 	use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Dave, Eve};
 
@@ -226,7 +227,12 @@ mod mechanism {
 			// A reputer's stake activates it: epoch end at 1 + E = 13.
 			assert_ok!(Stake::register_reputer(signed(Eve), topic));
 			assert_ok!(Stake::add_stake(signed(Eve), topic, 100 * ALLO));
-			assert_eq!(pallet_stake::TopicStake::<Runtime>::get(topic), 100 * ALLO);
+			let info = <Runtime as StakeApiV1<Block, AccountId>>::reputer_stake(
+				topic,
+				Eve.to_account_id(),
+			);
+			assert_eq!((info.registered, info.own, info.delegated), (true, 100 * ALLO, 0));
+			assert_eq!(<Runtime as StakeApiV1<Block, AccountId>>::topic_stake(topic), 100 * ALLO);
 			assert_eq!(pallet_topics::NextEpochEnd::<Runtime>::get(topic), Some(13));
 			let (b, c, d) = (Bob.to_account_id(), Charlie.to_account_id(), Dave.to_account_id());
 			let mut nonce = 13;

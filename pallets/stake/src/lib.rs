@@ -87,6 +87,30 @@ pub struct PendingRemoval<BlockNumber> {
 	pub at: BlockNumber,
 }
 
+/// A reputer's stake on a topic, for clients.
+#[derive(Clone, Default, Encode, Decode, PartialEq, Eq, Debug, TypeInfo)]
+pub struct ReputerStakeInfo {
+	/// Whether the account is a registered reputer of the topic.
+	pub registered: bool,
+	/// Own stake (base units).
+	pub own: u128,
+	/// Stake delegated to it (base units).
+	pub delegated: u128,
+	/// The pending removal of own stake, if any: (amount, completion block).
+	pub pending_removal: Option<(u128, u64)>,
+}
+
+/// A delegator's placement on a reputer of a topic, for clients.
+#[derive(Clone, Default, Encode, Decode, PartialEq, Eq, Debug, TypeInfo)]
+pub struct DelegationInfo {
+	/// Delegated amount (base units).
+	pub amount: u128,
+	/// Claimable delegator reward (base units).
+	pub pending_reward: u128,
+	/// The pending removal, if any: (amount, completion block).
+	pub pending_removal: Option<(u128, u64)>,
+}
+
 /// What a queued removal refers to.
 #[derive(
 	Clone, Encode, Decode, DecodeWithMemTracking, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
@@ -539,6 +563,33 @@ pub mod pallet {
 		/// The account holding delegators' unclaimed rewards (`allorapendingrewards`).
 		pub fn pending_rewards_account() -> T::AccountId {
 			T::PendingRewardsPalletId::get().into_account_truncating()
+		}
+
+		/// A reputer's registration, own and delegated stake and pending removal on a topic.
+		pub fn reputer_stake_info(topic_id: TopicId, reputer: &T::AccountId) -> ReputerStakeInfo {
+			use sp_runtime::SaturatedConversion;
+			ReputerStakeInfo {
+				registered: Reputers::<T>::contains_key(topic_id, reputer),
+				own: Self::own_stake(topic_id, reputer),
+				delegated: StakeFromDelegatorsUponReputer::<T>::get(topic_id, reputer),
+				pending_removal: ReputerRemovals::<T>::get(topic_id, reputer)
+					.map(|r| (r.amount, r.at.saturated_into())),
+			}
+		}
+
+		/// A delegator's placement, claimable reward and pending removal on a reputer.
+		pub fn delegation_info(
+			topic_id: TopicId,
+			delegator: &T::AccountId,
+			reputer: &T::AccountId,
+		) -> DelegationInfo {
+			use sp_runtime::SaturatedConversion;
+			DelegationInfo {
+				amount: DelegatedStakes::<T>::get((topic_id, delegator, reputer)).amount,
+				pending_reward: Self::pending_delegator_reward(topic_id, delegator, reputer),
+				pending_removal: DelegateRemovals::<T>::get((topic_id, delegator, reputer))
+					.map(|r| (r.amount, r.at.saturated_into())),
+			}
 		}
 
 		/// A reputer's own stake on a topic: S_r minus what is delegated to it.
