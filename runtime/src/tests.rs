@@ -76,10 +76,12 @@ fn development_preset_has_alice_as_sole_validator_and_sudo() {
 		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(alice.clone()));
 		assert_eq!(Balances::free_balance(&alice), DEV_ENDOWMENT);
 		let funded = Sr25519Keyring::iter().count() as u128;
-		// The dev accounts plus the existential deposit that keeps the ecosystem account
-		// (receiver of topic fees) alive from genesis on.
+		// The dev accounts plus the existential deposits that keep the ecosystem account
+		// (receiver of topic fees) and the delegators' pending-rewards account alive from
+		// genesis on.
 		assert_eq!(Balances::free_balance(Topics::ecosystem_account()), EXISTENTIAL_DEPOSIT);
-		assert_eq!(Balances::total_issuance(), funded * DEV_ENDOWMENT + EXISTENTIAL_DEPOSIT);
+		assert_eq!(Balances::free_balance(Stake::pending_rewards_account()), EXISTENTIAL_DEPOSIT);
+		assert_eq!(Balances::total_issuance(), funded * DEV_ENDOWMENT + 2 * EXISTENTIAL_DEPOSIT);
 		assert!(Balances::total_issuance() < MAX_SUPPLY);
 	});
 }
