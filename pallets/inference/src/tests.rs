@@ -449,3 +449,105 @@ fn a_forecast_longer_than_the_storage_bound_does_not_decode() {
 	));
 	assert!(call(13).is_err());
 }
+
+/// The sortition simulator (`../shared/data/allora-sortition-sim-epochs.csv`), from
+/// `$ALLORA_SHARED_DIR/data` or `../shared/data` beside the checkout. Missing data fails under
+/// CI and skips (loudly) elsewhere.
+fn sortition_csv() -> Option<String> {
+	let shared =
+		std::env::var_os("ALLORA_SHARED_DIR").map(std::path::PathBuf::from).unwrap_or_else(|| {
+			std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
+		});
+	let path = shared.join("data/allora-sortition-sim-epochs.csv");
+	match std::fs::read_to_string(&path) {
+		Ok(text) => Some(text),
+		Err(e) => {
+			assert!(std::env::var_os("CI").is_none(), "{} is required in CI: {e}", path.display());
+			eprintln!("SKIPPED: {} is missing (set ALLORA_SHARED_DIR)", path.display());
+			None
+		},
+	}
+}
+
+fn close_rel(a: Fixed, b: Fixed, rtol: Fixed) -> bool {
+	let diff = a.checked_sub(b).unwrap().abs();
+	diff <= b.abs().checked_mul(rtol).unwrap().max(fx("0.000000000001"))
+}
+
+/// Spec 10.6, sortition CSV, epochs 301-399, through the pallet: eight workers whose score EMAs
+/// are the file's `<i>_prev_quality_ema` submit to a nonce whose active set holds
+/// `n_participants_drawn`; the admitted set must be the file's `<i>_active` participants, and
+/// every participant left out must carry the passive EMA α·Q + (1 − α)·EMA of the file's
+/// `<i>_quality_ema` (Q = `quality_percentile`). The quantile of the active participants'
+/// `<i>_quality_metric` must be `quality_percentile` (rel 1e-5).
+#[test]
+fn merit_sortition_reproduces_the_sortition_simulator() {
+	let Some(text) = sortition_csv() else { return };
+	let mut lines = text.lines();
+	let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+	let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+	let rtol = fx("0.00001");
+	let mut rows = 0;
+	for line in lines {
+		let row: Vec<&str> = line.split(',').collect();
+		let epoch: u32 = row[col("epoch")].parse().unwrap();
+		if !(301..=399).contains(&epoch) {
+			continue;
+		}
+		let n: usize = row[col("n_participants")].parse().unwrap();
+		let drawn: u32 = row[col("n_participants_drawn")].parse().unwrap();
+		let alpha = fx(row[col("alpha_quality")]);
+		let q = fx(row[col("quality_percentile")]);
+		let percentile = fx(row[col("percentile")]).checked_div(fx("100")).unwrap();
+		let field = |i: usize, f: &str| row[col(&format!("{i}_{f}"))];
+		new_test_ext().execute_with(|| {
+			let workers: Vec<u64> = (0..n as u64).map(|i| i + 2).collect();
+			let id = topic_with_workers(&workers);
+			let mut config = topic_config();
+			config.merit_sortition_alpha = alpha;
+			pallet_topics::Topics::<Test>::mutate(id, |t| t.as_mut().unwrap().config = config);
+			let update =
+				ParamsUpdate { max_top_inferers_to_reward: Some(drawn), ..Default::default() };
+			assert_ok!(Topics::update_params(RuntimeOrigin::root(), Box::new(update)));
+			Inference::set_previous_quantile_score(id, Role::Inferer, q);
+			for (i, w) in workers.iter().enumerate() {
+				let prev = fx(field(i, "prev_quality_ema"));
+				Inference::set_score_ema(id, Role::Inferer, w, ScoreEma { nonce: 1, score: prev });
+			}
+			run_to_block(N + 1);
+			for w in &workers {
+				assert_ok!(submit(*w, id, N, Some("1"), &[]));
+			}
+			let admitted: Vec<u64> =
+				Inferences::<Test>::get(id, N).iter().map(|(a, _)| *a).collect();
+			let expected: Vec<u64> = workers
+				.iter()
+				.enumerate()
+				.filter(|(i, _)| field(*i, "active") == "true")
+				.map(|(_, w)| *w)
+				.collect();
+			assert_eq!(admitted, expected, "epoch {epoch}");
+			for (i, w) in workers.iter().enumerate() {
+				if field(i, "active") == "true" {
+					continue;
+				}
+				let stored = ScoreEmas::<Test>::get((id, Role::Inferer), w).unwrap();
+				assert_eq!(stored.nonce, N);
+				let want = fx(field(i, "quality_ema"));
+				assert!(
+					close_rel(stored.score, want, rtol),
+					"epoch {epoch} participant {i}: {} vs {want}",
+					stored.score
+				);
+			}
+			let metrics: Vec<Fixed> = (0..n)
+				.filter(|i| field(*i, "active") == "true")
+				.map(|i| fx(field(i, "quality_metric")))
+				.collect();
+			let quantile = allora_synthesis::scores::score_quantile(&metrics, percentile).unwrap();
+			assert!(close_rel(quantile, q, rtol), "epoch {epoch}: quantile {quantile} vs {q}");
+		});
+		rows += 1;
+	}
+	assert_eq!(rows, 99);
+}
