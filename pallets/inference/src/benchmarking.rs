@@ -11,7 +11,6 @@ use frame_support::{
 	BoundedVec,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
-use pallet_topics::{BoundedString, TopicConfig};
 use sp_runtime::{traits::One, Saturating};
 
 const ALLO: u128 = 1_000_000_000_000_000_000;
@@ -33,7 +32,7 @@ fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 }
 
 /// A topic (E = 12, W = 8) whose active sets and forecasts may use every storage slot, with
-/// weights from revenue alone so that it activates without a staking pallet.
+/// weights from revenue alone so that it activates without stake.
 fn topic<T: Config>() -> TopicId {
 	pallet_topics::Params::<T>::mutate(|p| {
 		p.topic_reward_stake_importance = Fixed::ZERO;
@@ -41,28 +40,8 @@ fn topic<T: Config>() -> TopicId {
 		p.max_top_forecasters_to_reward = max_forecasters::<T>();
 		p.max_elements_per_forecast = max_elements::<T>();
 	});
-	let creator = funded::<T>("creator", 0);
-	let id = pallet_topics::NextTopicId::<T>::get();
-	let fx = |raw: i128| Fixed::from_raw(raw);
-	let config = TopicConfig {
-		metadata: BoundedString::default(),
-		loss_method: BoundedString::truncate_from(b"mse".to_vec()),
-		epoch_length: 12u32.into(),
-		ground_truth_lag: 12u32.into(),
-		worker_submission_window: 8u32.into(),
-		p_norm: fx(3 * Fixed::SCALE),
-		alpha_regret: fx(Fixed::SCALE / 10),
-		allow_negative: false,
-		epsilon: fx(Fixed::SCALE / 100),
-		merit_sortition_alpha: fx(Fixed::SCALE / 10),
-		active_inferer_quantile: fx(Fixed::SCALE / 5),
-		active_forecaster_quantile: fx(Fixed::SCALE / 5),
-		active_reputer_quantile: fx(Fixed::SCALE / 5),
-	};
-	let created =
-		pallet_topics::Pallet::<T>::create_topic(RawOrigin::Signed(creator).into(), config);
-	assert!(created.is_ok());
-	id
+	let creator = pallet_topics::benchmarking::funded::<T>("creator", 0);
+	pallet_topics::benchmarking::new_topic::<T>(&creator)
 }
 
 /// `n` registered workers of the topic, ascending.

@@ -5,14 +5,12 @@
 use super::*;
 use crate::pallet::*;
 use alloc::vec;
-use allora_math::Fixed;
 use frame_benchmarking::v2::*;
 use frame_support::{
 	traits::{fungible::Mutate, Get},
 	BoundedVec,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
-use pallet_topics::{BoundedString, TopicConfig};
 use sp_runtime::{traits::One, Saturating};
 
 const ALLO: u128 = 1_000_000_000_000_000_000;
@@ -24,28 +22,8 @@ fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 }
 
 fn topic<T: Config>() -> TopicId {
-	let creator = funded::<T>("creator", 0);
-	let id = pallet_topics::NextTopicId::<T>::get();
-	let fx = |raw: i128| Fixed::from_raw(raw);
-	let config = TopicConfig {
-		metadata: BoundedString::default(),
-		loss_method: BoundedString::truncate_from(b"mse".to_vec()),
-		epoch_length: 12u32.into(),
-		ground_truth_lag: 12u32.into(),
-		worker_submission_window: 8u32.into(),
-		p_norm: fx(3 * Fixed::SCALE),
-		alpha_regret: fx(Fixed::SCALE / 10),
-		allow_negative: false,
-		epsilon: fx(Fixed::SCALE / 100),
-		merit_sortition_alpha: fx(Fixed::SCALE / 10),
-		active_inferer_quantile: fx(Fixed::SCALE / 5),
-		active_forecaster_quantile: fx(Fixed::SCALE / 5),
-		active_reputer_quantile: fx(Fixed::SCALE / 5),
-	};
-	let created =
-		pallet_topics::Pallet::<T>::create_topic(RawOrigin::Signed(creator).into(), config);
-	assert!(created.is_ok());
-	id
+	let creator = pallet_topics::benchmarking::funded::<T>("creator", 0);
+	pallet_topics::benchmarking::new_topic::<T>(&creator)
 }
 
 /// A registered reputer with `ALLO` of own stake.

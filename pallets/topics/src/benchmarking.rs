@@ -1,5 +1,6 @@
 //! Benchmarks (v2) of the topics pallet, each at its worst case: the longest strings, and an
-//! activation that probes every deferral block and then displaces the lightest topic.
+//! activation that probes every deferral block and then displaces the lightest topic. The
+//! helpers `config`, `funded` and `new_topic` are shared with the other pallets' benchmarks.
 
 use super::*;
 use crate::pallet::*;
@@ -15,8 +16,8 @@ use sp_runtime::{traits::One, Saturating};
 
 const ALLO: u128 = 1_000_000_000_000_000_000;
 
-/// A valid topic configuration with strings of the full storage length.
-fn config<T: Config>() -> TopicConfig<BlockNumberFor<T>> {
+/// A valid topic configuration (E 12, G 12, W 8) with strings of the full storage length.
+pub fn config<T: Config>() -> TopicConfig<BlockNumberFor<T>> {
 	let long: BoundedString = BoundedVec::truncate_from(vec![b'x'; MAX_STRING_LENGTH as usize]);
 	let fx = |raw: i128| Fixed::from_raw(raw);
 	TopicConfig {
@@ -36,14 +37,15 @@ fn config<T: Config>() -> TopicConfig<BlockNumberFor<T>> {
 	}
 }
 
-fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
+/// An account with a million ALLO.
+pub fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	let who: T::AccountId = account(name, index, 0);
 	let _ = T::Currency::mint_into(&who, 1_000_000 * ALLO);
 	who
 }
 
 /// A topic created by `creator`, with the fee revenue of its creation.
-fn new_topic<T: Config>(creator: &T::AccountId) -> TopicId {
+pub fn new_topic<T: Config>(creator: &T::AccountId) -> TopicId {
 	let id = NextTopicId::<T>::get();
 	let created =
 		Pallet::<T>::create_topic(RawOrigin::Signed(creator.clone()).into(), config::<T>());
