@@ -4,6 +4,7 @@
 
 use crate::{pallet::*, types::*, TopicRegrets, WeightInfo};
 use alloc::vec::Vec;
+use allora_math::Fixed;
 use allora_synthesis::{
 	inference::{network_inference as synthesize, Forecast, SynthesisInput},
 	SynthesisParams,
@@ -144,7 +145,8 @@ impl<T: Config> Pallet<T> {
 			inferers: u32::try_from(inferences.len()).unwrap_or(u32::MAX),
 			forecasters: u32::try_from(forecasts.len()).unwrap_or(u32::MAX),
 		};
-		Forecasts::<T>::insert(topic_id, nonce, BoundedVec::truncate_from(forecasts));
+		let forecasts: ForecastsOf<T> = BoundedVec::truncate_from(forecasts);
+		Forecasts::<T>::insert(topic_id, nonce, &forecasts);
 		Rounds::<T>::insert(topic_id, nonce, summary);
 		let mut retained = RetainedNonces::<T>::get(topic_id).into_inner();
 		if retained.len() >= usize::try_from(T::MaxStoredNonces::get()).unwrap_or(usize::MAX)
@@ -156,7 +158,14 @@ impl<T: Config> Pallet<T> {
 		retained.push(nonce);
 		RetainedNonces::<T>::insert(topic_id, BoundedVec::truncate_from(retained));
 
-		let combined_value = match Self::network_inference(topic_id, Some(nonce)) {
+		let params = pallet_topics::Pallet::<T>::params();
+		let bundle = pallet_topics::Topics::<T>::get(topic_id)
+			.ok_or(InferenceQueryError::TopicNotFound)
+			.and_then(|topic| {
+				let (inferences, forecasts) = synthesis_inputs::<T>(inferences, forecasts);
+				Self::synthesize(topic_id, &topic, &params, nonce, &inferences, &forecasts)
+			});
+		let combined_value = match bundle {
 			Ok(bundle) => {
 				let latest = LatestInference {
 					nonce,
@@ -179,29 +188,12 @@ impl<T: Config> Pallet<T> {
 			combined_value,
 		});
 
-		let params = pallet_topics::Pallet::<T>::params();
 		let mut reputer = ReputerNonces::<T>::get(topic_id).into_inner();
 		reputer.insert(0, nonce);
 		let max = bound(params.max_unfulfilled_reputer_requests, T::MaxUnfulfilledNonces::get());
 		keep_newest(&mut reputer, max);
 		ReputerNonces::<T>::insert(topic_id, BoundedVec::truncate_from(reputer));
 		Self::deposit_event(Event::ReputerNonceOpened { topic_id, nonce });
-	}
-
-	/// The synthesis inputs of a nonce's snapshot (or of its active sets while open).
-	pub fn synthesis_inputs(
-		topic_id: TopicId,
-		nonce: BlockNumberFor<T>,
-	) -> (ActorValues<T::AccountId>, Vec<Forecast<T::AccountId>>) {
-		let inferences = Inferences::<T>::get(topic_id, nonce).into_inner();
-		let forecasts = Forecasts::<T>::get(topic_id, nonce)
-			.into_iter()
-			.map(|(forecaster, elements)| Forecast {
-				forecaster,
-				elements: elements.into_iter().map(|e| (e.inferer, e.value)).collect(),
-			})
-			.collect();
-		(inferences, forecasts)
 	}
 
 	/// The full network-inference bundle (spec 4.5-4.8) of a closed nonce (default: the
@@ -222,15 +214,31 @@ impl<T: Config> Pallet<T> {
 		if !Rounds::<T>::contains_key(topic_id, nonce) {
 			return Err(InferenceQueryError::NoSnapshot);
 		}
-		let (inferences, forecasts) = Self::synthesis_inputs(topic_id, nonce);
+		let (inferences, forecasts) = synthesis_inputs::<T>(
+			Inferences::<T>::get(topic_id, nonce),
+			Forecasts::<T>::get(topic_id, nonce),
+		);
+		let params = pallet_topics::Pallet::<T>::params();
+		Self::synthesize(topic_id, &topic, &params, nonce, &inferences, &forecasts)
+	}
+
+	/// The network inference of a snapshot with the topic's current regrets and latest
+	/// network loss: the one computation behind the window close and the query.
+	fn synthesize(
+		topic_id: TopicId,
+		topic: &Topic<T::AccountId, BlockNumberFor<T>>,
+		params: &NetworkParams,
+		nonce: BlockNumberFor<T>,
+		inferences: &[(T::AccountId, Fixed)],
+		forecasts: &[Forecast<T::AccountId>],
+	) -> Result<NetworkInferenceBundle<T::AccountId, BlockNumberFor<T>>, InferenceQueryError> {
 		if inferences.is_empty() {
 			return Err(InferenceQueryError::NoInferences);
 		}
-		let params = pallet_topics::Pallet::<T>::params();
 		let regrets = T::Regrets::regrets(topic_id, topic.initial_regret);
 		let input = SynthesisInput {
-			inferences: &inferences,
-			forecasts: &forecasts,
+			inferences,
+			forecasts,
 			latest_network_loss: T::Regrets::latest_network_loss(topic_id),
 			regrets: &regrets,
 			params: SynthesisParams {
@@ -257,6 +265,21 @@ impl<T: Config> Pallet<T> {
 			latest_inference: LatestNetworkInference::<T>::get(topic_id),
 		})
 	}
+}
+
+/// A snapshot in the synthesis library's shapes.
+fn synthesis_inputs<T: Config>(
+	inferences: InferencesOf<T>,
+	forecasts: ForecastsOf<T>,
+) -> (ActorValues<T::AccountId>, Vec<Forecast<T::AccountId>>) {
+	let forecasts = forecasts
+		.into_iter()
+		.map(|(forecaster, elements)| Forecast {
+			forecaster,
+			elements: elements.into_iter().map(|e| (e.inferer, e.value)).collect(),
+		})
+		.collect();
+	(inferences.into_inner(), forecasts)
 }
 
 /// A size parameter capped by its storage bound, as a length.

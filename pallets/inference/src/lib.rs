@@ -419,15 +419,41 @@ pub mod pallet {
 				size <= usize::try_from(params.max_serialized_msg_length).unwrap_or(usize::MAX),
 				Error::<T>::PayloadTooLarge
 			);
-			Self::ensure_can_be_evaluated(
-				topic_id, nonce, &worker, &inference, &forecast, &params,
-			)?;
-			pallet_topics::Pallet::<T>::pay_fee(&worker, topic_id, params.data_sending_fee)?;
-			if let Some(value) = inference {
-				Self::admit_inference(topic_id, &topic, nonce, &worker, value, &params);
+			// Each active set is read once: checked here, updated below.
+			let inferers = inference.map(|_| Inferences::<T>::get(topic_id, nonce));
+			let forecasters = forecast.as_ref().map(|_| Forecasts::<T>::get(topic_id, nonce));
+			if let Some(set) = &inferers {
+				let members = set.iter().map(|(a, _)| a);
+				let size = params.max_top_inferers_to_reward;
+				Self::ensure_can_be_evaluated(
+					topic_id,
+					nonce,
+					&worker,
+					Role::Inferer,
+					members,
+					set.len(),
+					size,
+				)?;
 			}
-			if let Some(elements) = forecast {
-				Self::admit_forecast(topic_id, &topic, nonce, &worker, elements, &params);
+			if let Some(set) = &forecasters {
+				let members = set.iter().map(|(a, _)| a);
+				let size = params.max_top_forecasters_to_reward;
+				Self::ensure_can_be_evaluated(
+					topic_id,
+					nonce,
+					&worker,
+					Role::Forecaster,
+					members,
+					set.len(),
+					size,
+				)?;
+			}
+			pallet_topics::Pallet::<T>::pay_fee(&worker, topic_id, params.data_sending_fee)?;
+			if let (Some(value), Some(set)) = (inference, inferers) {
+				Self::admit_inference(topic_id, &topic, nonce, &worker, value, set, &params);
+			}
+			if let (Some(elements), Some(set)) = (forecast, forecasters) {
+				Self::admit_forecast(topic_id, &topic, nonce, &worker, elements, set, &params);
 			}
 			Ok(())
 		}

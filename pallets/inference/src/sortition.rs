@@ -85,48 +85,42 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Fails (before anything is written) when merit sortition would have to evaluate the
-	/// worker a second time for this nonce (spec 3.5 step 3, first bullet).
-	pub(crate) fn ensure_can_be_evaluated(
+	/// worker a second time for this nonce (spec 3.5 step 3, first bullet). `members` are the
+	/// current active set's accounts and `size` its capacity parameter.
+	pub(crate) fn ensure_can_be_evaluated<'a>(
 		topic_id: TopicId,
 		nonce: BlockNumberFor<T>,
 		who: &T::AccountId,
-		inference: &Option<Fixed>,
-		forecast: &Option<ElementsOf<T>>,
-		params: &NetworkParams,
-	) -> DispatchResult {
+		role: Role,
+		mut members: impl Iterator<Item = &'a T::AccountId>,
+		len: usize,
+		size: u32,
+	) -> DispatchResult
+	where
+		T::AccountId: 'a,
+	{
+		let full = len >= capacity(size);
 		let evaluated =
-			|role| ScoreEmas::<T>::get((topic_id, role), who).is_some_and(|e| e.nonce >= nonce);
-		if inference.is_some() {
-			let set = Inferences::<T>::get(topic_id, nonce);
-			let full = set.len() >= capacity(params.max_top_inferers_to_reward);
-			let member = set.iter().any(|(a, _)| a == who);
-			ensure!(
-				member || !full || !evaluated(Role::Inferer),
-				Error::<T>::AlreadyEvaluatedThisNonce
-			);
-		}
-		if forecast.is_some() {
-			let set = Forecasts::<T>::get(topic_id, nonce);
-			let full = set.len() >= capacity(params.max_top_forecasters_to_reward);
-			let member = set.iter().any(|(a, _)| a == who);
-			ensure!(
-				member || !full || !evaluated(Role::Forecaster),
-				Error::<T>::AlreadyEvaluatedThisNonce
-			);
-		}
+			ScoreEmas::<T>::get((topic_id, role), who).is_some_and(|e| e.nonce >= nonce);
+		ensure!(
+			!full || !evaluated || members.any(|a| a == who),
+			Error::<T>::AlreadyEvaluatedThisNonce
+		);
 		Ok(())
 	}
 
-	/// Offers an inference to the nonce's inferer set and records the outcome.
+	/// Offers an inference to the nonce's inferer set (`set`, as read from storage) and
+	/// records the outcome.
 	pub(crate) fn admit_inference(
 		topic_id: TopicId,
 		topic: &Topic<T::AccountId, BlockNumberFor<T>>,
 		nonce: BlockNumberFor<T>,
 		who: &T::AccountId,
 		value: Fixed,
+		set: InferencesOf<T>,
 		params: &NetworkParams,
 	) {
-		let mut set = Inferences::<T>::get(topic_id, nonce).into_inner();
+		let mut set = set.into_inner();
 		let cap = capacity(params.max_top_inferers_to_reward);
 		let admission =
 			offer(&mut set, who, value, cap, |a| Self::score_ema(topic_id, Role::Inferer, a));
@@ -137,17 +131,20 @@ impl<T: Config> Pallet<T> {
 		});
 	}
 
-	/// Offers a forecast to the nonce's forecaster set and records the outcome.
+	/// Offers a forecast to the nonce's forecaster set (`set`, as read from storage) and
+	/// records the outcome.
+	#[allow(clippy::too_many_arguments)]
 	pub(crate) fn admit_forecast(
 		topic_id: TopicId,
 		topic: &Topic<T::AccountId, BlockNumberFor<T>>,
 		nonce: BlockNumberFor<T>,
 		who: &T::AccountId,
 		elements: ElementsOf<T>,
+		set: ForecastsOf<T>,
 		params: &NetworkParams,
 	) {
 		let count = u32::try_from(elements.len()).unwrap_or(u32::MAX);
-		let mut set = Forecasts::<T>::get(topic_id, nonce).into_inner();
+		let mut set = set.into_inner();
 		let cap = capacity(params.max_top_forecasters_to_reward);
 		let admission =
 			offer(&mut set, who, elements, cap, |a| Self::score_ema(topic_id, Role::Forecaster, a));
