@@ -30,7 +30,7 @@ mod close;
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod mock;
-mod sortition;
+pub mod sortition;
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod tests;
@@ -513,6 +513,23 @@ pub mod pallet {
 			ema: ScoreEma<BlockNumberFor<T>>,
 		) {
 			ScoreEmas::<T>::insert((topic_id, role), who, ema);
+		}
+
+		/// Removes and returns up to `max` reputer nonces of the topic for which `is_due` holds,
+		/// oldest first (the reputer side closes them).
+		pub fn take_due_reputer_nonces(
+			topic_id: TopicId,
+			is_due: impl Fn(&BlockNumberFor<T>) -> bool,
+			max: usize,
+		) -> alloc::vec::Vec<BlockNumberFor<T>> {
+			let mut nonces = ReputerNonces::<T>::get(topic_id).into_inner();
+			let due: alloc::vec::Vec<_> = nonces.iter().rev().filter(|n| is_due(n)).take(max).copied().collect();
+			if due.is_empty() {
+				return due;
+			}
+			nonces.retain(|n| !due.contains(n));
+			ReputerNonces::<T>::insert(topic_id, BoundedVec::truncate_from(nonces));
+			due
 		}
 
 		/// Sets the quantile of a round's instant scores for a role (spec 6.3).

@@ -69,7 +69,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Spec 3.5 step 4: EMA ← α·Q_prev + (1 − α)·EMA (first time: Q_prev), stamped with the
 	/// nonce.
-	fn passive_update(
+	pub fn passive_update(
 		topic_id: TopicId,
 		role: Role,
 		who: &T::AccountId,
@@ -87,7 +87,7 @@ impl<T: Config> Pallet<T> {
 	/// Fails (before anything is written) when merit sortition would have to evaluate the
 	/// worker a second time for this nonce (spec 3.5 step 3, first bullet). `members` are the
 	/// current active set's accounts and `size` its capacity parameter.
-	pub(crate) fn ensure_can_be_evaluated<'a>(
+	pub fn ensure_can_be_evaluated<'a>(
 		topic_id: TopicId,
 		nonce: BlockNumberFor<T>,
 		who: &T::AccountId,

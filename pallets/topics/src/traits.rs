@@ -35,3 +35,20 @@ impl<AccountId, BlockNumber> EpochHooks<AccountId, BlockNumber> for () {
 		Weight::zero()
 	}
 }
+
+/// Two hooks in order: `A` first, then `B` (the runtime lets the reputer side queue its due
+/// closes before the worker side opens the new nonce and prunes old ones).
+impl<AccountId, BlockNumber: Copy, A, B> EpochHooks<AccountId, BlockNumber> for (A, B)
+where
+	A: EpochHooks<AccountId, BlockNumber>,
+	B: EpochHooks<AccountId, BlockNumber>,
+{
+	fn on_epoch_end(topic_id: TopicId, topic: &Topic<AccountId, BlockNumber>, now: BlockNumber) {
+		A::on_epoch_end(topic_id, topic, now);
+		B::on_epoch_end(topic_id, topic, now);
+	}
+
+	fn on_epoch_end_weight() -> Weight {
+		A::on_epoch_end_weight().saturating_add(B::on_epoch_end_weight())
+	}
+}

@@ -1,0 +1,416 @@
+//! Loss bundles (validation, replacement, sortition), the close queue (cap, deferral, a full
+//! queue), and the settlement compared with the synthesis library on the same inputs.
+
+use crate::{mock::*, *};
+use allora_math::Fixed;
+use allora_synthesis::{
+	consensus,
+	losses::{self, ValueBundle},
+	regrets as lib_regrets, scores, ReputerParams,
+};
+use frame_support::{assert_noop, assert_ok};
+use pallet_inference::{InferenceMode, Role, TopicRegrets};
+
+/// The first worker nonce of the mock topic (its first epoch end).
+const N1: u64 = 13;
+
+fn signed(a: u64) -> RuntimeOrigin {
+	RuntimeOrigin::signed(a)
+}
+
+fn events() -> Vec<Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::Reputation(e) => Some(e),
+			_ => None,
+		})
+		.collect()
+}
+
+fn element(inferer: u64, value: &str) -> pallet_inference::ForecastElement<u64> {
+	pallet_inference::ForecastElement { inferer, value: fx(value) }
+}
+
+/// Workers 2-4 infer for `nonce`, 3 and 4 also forecast; the window then closes.
+fn worker_round(nonce: u64) {
+	run_to_block(nonce + 1);
+	let values = [("2", "100"), ("3", "101"), ("4", "99.5")];
+	for (w, (_, v)) in WORKERS.iter().zip(values) {
+		let forecast = match w {
+			3 => Some(list(vec![element(2, "0.3"), element(4, "0.1")])),
+			4 => Some(list(vec![element(2, "0.2"), element(3, "0.4")])),
+			_ => None,
+		};
+		assert_ok!(Inference::submit_worker_payload(signed(*w), TOPIC, nonce, Some(fx(v)), forecast));
+	}
+	run_to_block(nonce + W + 1);
+	assert!(pallet_inference::ReputerNonces::<Test>::get(TOPIC).contains(&nonce));
+}
+
+/// The three mock reputers' bundles (slightly different losses).
+fn bundles() -> Vec<(u64, LossBundleOf<Test>)> {
+	vec![(10, full_bundle("-2")), (11, full_bundle("-2.1")), (12, full_bundle("-1.95"))]
+}
+
+#[test]
+fn a_full_round_settles_like_the_synthesis_library() {
+	new_test_ext().execute_with(|| {
+		worker_round(N1);
+		run_to_block(N1 + E);
+		for (r, b) in bundles() {
+			assert_ok!(Reputation::submit_loss_bundle(signed(r), TOPIC, N1, b));
+		}
+		assert_eq!(ActiveReputers::<Test>::get(TOPIC, N1).into_inner(), REPUTERS.to_vec());
+		let status = Reputation::reputer_nonces(TOPIC);
+		assert_eq!(status[0].nonce, N1);
+		assert_eq!((status[0].window_opens, status[0].window_closes), (N1 + E, N1 + 2 * E));
+		assert_eq!(status[0].reputers, REPUTERS.to_vec());
+
+		// Expected values from the library on the same inputs.
+		let snapshot = bundle::snapshot::<Test>(TOPIC, N1);
+		let stakes: Vec<Fixed> = REPUTERS
+			.iter()
+			.map(|r| Fixed::from_base_units(pallet_stake::StakeReputerAuthority::<Test>::get(TOPIC, r)).unwrap())
+			.collect();
+		let vbs: Vec<ValueBundle<u64>> =
+			bundles().iter().map(|(_, b)| bundle::to_value_bundle(b, &snapshot).unwrap()).collect();
+		let reports: Vec<_> = stakes.iter().copied().zip(vbs.iter()).collect();
+		let net = losses::network_losses(&reports).unwrap();
+		let regrets = lib_regrets::updated_regrets(
+			&net,
+			&allora_synthesis::regrets::Regrets::new(Fixed::ZERO),
+			fx("0.1"),
+		)
+		.unwrap();
+		let refs: Vec<&ValueBundle<u64>> = vbs.iter().collect();
+		let outcome = consensus::reputer_scores(
+			&losses::loss_vectors(&refs),
+			&stakes,
+			&[Fixed::ONE; 3],
+			&ReputerParams::defaults(),
+		)
+		.unwrap();
+		let inferer_scores = scores::inferer_scores(&net).unwrap();
+		let forecaster_scores = scores::forecaster_scores(&net).unwrap();
+
+		// The window [N+G, N+2G] ends at 37, an epoch end: queued there, settled at 38.
+		run_to_block(N1 + 2 * E);
+		assert!(CloseQueue::<Test>::get().is_empty());
+		run_to_block(N1 + 2 * E + 1);
+		assert_eq!(CloseQueue::<Test>::get().len(), 1);
+		assert!(events().contains(&Event::ReputerNonceQueued { topic_id: TOPIC, nonce: N1 }));
+		run_to_block(N1 + 2 * E + 2);
+		assert!(events().contains(&Event::ReputerNonceClosed {
+			topic_id: TOPIC,
+			nonce: N1,
+			reputers: 3,
+			network_loss: net.combined,
+		}));
+		assert!(CloseQueue::<Test>::get().is_empty());
+		assert!(ActiveReputers::<Test>::get(TOPIC, N1).is_empty());
+		assert_eq!(LossBundles::<Test>::iter().count(), 0);
+
+		// Network losses, regrets, reputer results and worker scores as the library's.
+		let (nonce, stored) = NetworkLosses::<Test>::get(TOPIC).unwrap();
+		assert_eq!(nonce, N1);
+		assert_eq!(stored, bundle::from_value_bundle::<Test>(net.clone()));
+		assert_eq!(Reputation::latest_network_loss(TOPIC), Some(net.combined));
+		let stored_regrets = Reputation::stored_regrets(TOPIC, Fixed::ZERO);
+		assert_eq!(stored_regrets.inferer, regrets.inferer);
+		assert_eq!(stored_regrets.forecaster, regrets.forecaster);
+		assert_eq!(stored_regrets.one_out_inferer_inferer, regrets.one_out_inferer_inferer);
+		assert_eq!(stored_regrets.one_in_forecaster_self, regrets.one_in_forecaster_self);
+		assert_eq!(stored_regrets.one_out_inferer_forecaster.len(), 4);
+		let round = Reputation::round_results(TOPIC).unwrap();
+		assert_eq!(round.nonce, N1);
+		assert_eq!(round.closed_at, N1 + 2 * E + 1);
+		for (i, r) in round.reputers.iter().enumerate() {
+			assert_eq!(r.reputer, REPUTERS[i]);
+			assert_eq!(r.score, outcome.scores[i]);
+			assert_eq!(r.listening_coefficient, outcome.coefficients[i]);
+			assert_eq!(r.adjusted_stake, outcome.adjusted_stakes[i]);
+			assert_eq!(
+				ListeningCoefficients::<Test>::get(TOPIC, r.reputer),
+				Some(outcome.coefficients[i])
+			);
+		}
+		assert_eq!(round.inferer_scores, inferer_scores.scores.clone().into_iter().collect::<Vec<_>>());
+		assert_eq!(round.forecaster_scores, forecaster_scores.scores.clone().into_iter().collect::<Vec<_>>());
+		// First-time EMAs are the instant scores, stamped with the nonce.
+		for (w, s) in &inferer_scores.scores {
+			let ema = pallet_inference::ScoreEmas::<Test>::get((TOPIC, Role::Inferer), w).unwrap();
+			assert_eq!((ema.nonce, ema.score), (N1, *s));
+		}
+		let ema = pallet_inference::ScoreEmas::<Test>::get((TOPIC, Role::Reputer), 10).unwrap();
+		assert_eq!(ema.score, outcome.scores[0]);
+		let values: Vec<Fixed> = inferer_scores.scores.values().copied().collect();
+		assert_eq!(
+			pallet_inference::PreviousQuantileScore::<Test>::get((TOPIC, Role::Inferer)),
+			scores::score_quantile(&values, fx("0.2")).unwrap()
+		);
+		// Nobody is experienced yet: the initial regret stays 0 ("all new" mode).
+		assert_eq!(round.initial_regret, Fixed::ZERO);
+		let view = Reputation::regrets_view(TOPIC).unwrap();
+		assert_eq!(view.inferer, regrets.inferer.into_iter().collect::<Vec<_>>());
+		Reputation::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn the_next_synthesis_reads_the_latest_network_loss_and_regrets() {
+	new_test_ext().execute_with(|| {
+		worker_round(N1);
+		run_to_block(N1 + E);
+		for (r, b) in bundles() {
+			assert_ok!(Reputation::submit_loss_bundle(signed(r), TOPIC, N1, b));
+		}
+		// Nonce 25's window closes at 29, before N1 settles: no network loss yet (median).
+		worker_round(N1 + E);
+		let latest = pallet_inference::LatestNetworkInference::<Test>::get(TOPIC).unwrap();
+		assert_eq!(latest.mode, InferenceMode::NoNetworkLoss);
+		// N1 settles at 38; nonce 37's window closes at 41 with ℓ* known and initial regret
+		// 0 ("all new": plain means, spec 4.7).
+		worker_round(N1 + 2 * E);
+		let latest = pallet_inference::LatestNetworkInference::<Test>::get(TOPIC).unwrap();
+		assert_eq!(latest.nonce, N1 + 2 * E);
+		assert_eq!(latest.mode, InferenceMode::AllNew);
+	});
+}
+
+#[test]
+fn a_bundle_is_replaced_within_the_window_and_the_fee_is_paid() {
+	new_test_ext().execute_with(|| {
+		worker_round(N1);
+		run_to_block(N1 + E);
+		let eco = Topics::ecosystem_account();
+		let before = Balances::free_balance(eco);
+		assert_ok!(Reputation::submit_loss_bundle(signed(10), TOPIC, N1, full_bundle("-2")));
+		assert_ok!(Reputation::submit_loss_bundle(signed(10), TOPIC, N1, full_bundle("-3")));
+		let fee = Topics::params().data_sending_fee;
+		assert_eq!(Balances::free_balance(eco), before + 2 * fee);
+		assert_eq!(
+			LossBundles::<Test>::get((TOPIC, N1), 10).unwrap().combined_value,
+			Some(fx("-3"))
+		);
+		assert_eq!(ActiveReputers::<Test>::get(TOPIC, N1).into_inner(), vec![10]);
+		assert_eq!(
+			events().last(),
+			Some(&Event::LossBundleSubmitted { topic_id: TOPIC, nonce: N1, reputer: 10, replaced: true })
+		);
+		// The last block of the window still accepts.
+		run_to_block(N1 + 2 * E);
+		assert_ok!(Reputation::submit_loss_bundle(signed(11), TOPIC, N1, full_bundle("-2")));
+	});
+}
+
+#[test]
+fn bad_bundles_fail_with_named_errors_and_change_nothing() {
+	new_test_ext().execute_with(|| {
+		worker_round(N1);
+		let b = full_bundle("-2");
+		// Before the window, for an open worker nonce, for nothing.
+		run_to_block(N1 + E - 1);
+		assert_noop!(
+			Reputation::submit_loss_bundle(signed(10), TOPIC, N1, b.clone()),
+			Error::<Test>::OutsideReputerWindow
+		);
+		run_to_block(N1 + E + 1);
+		assert_noop!(
+			Reputation::submit_loss_bundle(signed(10), TOPIC, N1 + E, b.clone()),
+			Error::<Test>::WorkerNonceNotClosed
+		);
+		assert_noop!(
+			Reputation::submit_loss_bundle(signed(10), TOPIC, 7, b.clone()),
+			Error::<Test>::UnknownReputerNonce
+		);
+		assert_noop!(
+			Reputation::submit_loss_bundle(signed(10), 9, N1, b.clone()),
+			Error::<Test>::TopicNotFound
+		);
+		// Who: not a reputer; a reputer under the minimum stake.
+		assert_noop!(
+			Reputation::submit_loss_bundle(signed(20), TOPIC, N1, b.clone()),
+			Error::<Test>::NotRegisteredReputer
+		);
+		assert_ok!(Stake::register_reputer(signed(13), TOPIC));
+		assert_ok!(Stake::add_stake(signed(13), TOPIC, 49 * ALLO));
+		assert_noop!(
+			Reputation::submit_loss_bundle(signed(13), TOPIC, N1, b.clone()),
+			Error::<Test>::InsufficientStake
+		);
+		// What: missing values, unknown workers, repeated entries.
+		let mut x = b.clone();
+		x.combined_value = None;
+		assert_noop!(
+			Reputation::submit_loss_bundle(signed(10), TOPIC, N1, x),
+			Error::<Test>::MissingCombinedValue
+		);
+		let mut x = b.clone();
+		x.naive_value = None;
+		assert_noop!(
+			Reputation::submit_loss_bundle(signed(10), TOPIC, N1, x),
+			Error::<Test>::MissingNaiveValue
+		);
+		let mut x = b.clone();
+		x.inferer_values = list(vec![(2, fx("1")), (30, fx("1"))]);
+		assert_noop!(
+			Reputation::submit_loss_bundle(signed(10), TOPIC, N1, x),
+			Error::<Test>::UnknownWorker { list: BundleList::Inferer, index: 1 }
+		);
+		// Worker 2 infers but does not forecast.
+		let mut x = b.clone();
+		x.one_in_forecaster_values = list(vec![(2, fx("1"))]);
+		assert_noop!(
+			Reputation::submit_loss_bundle(signed(10), TOPIC, N1, x),
+			Error::<Test>::UnknownWorker { list: BundleList::OneInForecaster, index: 0 }
+		);
+		let mut x = b.clone();
+		x.one_out_inferer_forecaster_values = list(vec![(3, 2, fx("1")), (3, 9, fx("1"))]);
+		assert_noop!(
+			Reputation::submit_loss_bundle(signed(10), TOPIC, N1, x),
+			Error::<Test>::UnknownWorker { list: BundleList::OneOutInfererForecaster, index: 1 }
+		);
+		let mut x = b.clone();
+		x.one_out_inferer_values = list(vec![(2, fx("1")), (3, fx("1")), (2, fx("2"))]);
+		assert_noop!(
+			Reputation::submit_loss_bundle(signed(10), TOPIC, N1, x),
+			Error::<Test>::DuplicateEntry { list: BundleList::OneOutInferer, index: 2 }
+		);
+		let mut x = b.clone();
+		x.one_out_inferer_forecaster_values = list(vec![(3, 2, fx("1")), (3, 2, fx("1"))]);
+		assert_noop!(
+			Reputation::submit_loss_bundle(signed(10), TOPIC, N1, x),
+			Error::<Test>::DuplicateEntry { list: BundleList::OneOutInfererForecaster, index: 1 }
+		);
+		// After the window.
+		run_to_block(N1 + 2 * E + 1);
+		assert_noop!(
+			Reputation::submit_loss_bundle(signed(10), TOPIC, N1, b),
+			Error::<Test>::UnknownReputerNonce
+		);
+	});
+}
+
+#[test]
+fn a_full_reputer_set_admits_by_score_ema() {
+	new_test_ext().execute_with(|| {
+		for r in [13, 14] {
+			assert_ok!(Stake::register_reputer(signed(r), TOPIC));
+			assert_ok!(Stake::add_stake(signed(r), TOPIC, 100 * ALLO));
+		}
+		let ema = |score: &str| pallet_inference::ScoreEma { nonce: 0, score: fx(score) };
+		for (r, s) in [(10, "5"), (11, "1"), (12, "3"), (13, "4"), (14, "0.5")] {
+			pallet_inference::Pallet::<Test>::set_score_ema(TOPIC, Role::Reputer, &r, ema(s));
+		}
+		worker_round(N1);
+		run_to_block(N1 + E);
+		for r in [10, 11, 12, 14] {
+			assert_ok!(Reputation::submit_loss_bundle(signed(r), TOPIC, N1, full_bundle("-2")));
+		}
+		// 13 (EMA 4) beats the lowest member 14 (EMA 0.5), who leaves with its bundle.
+		assert_ok!(Reputation::submit_loss_bundle(signed(13), TOPIC, N1, full_bundle("-2")));
+		assert_eq!(ActiveReputers::<Test>::get(TOPIC, N1).into_inner(), vec![10, 11, 12, 13]);
+		assert!(LossBundles::<Test>::get((TOPIC, N1), 14).is_none());
+		assert!(events().contains(&Event::ReputerEvicted { topic_id: TOPIC, nonce: N1, reputer: 14 }));
+		// 14 is evaluated for this nonce already: a second try fails.
+		assert_noop!(
+			Reputation::submit_loss_bundle(signed(14), TOPIC, N1, full_bundle("-2")),
+			pallet_inference::Error::<Test>::AlreadyEvaluatedThisNonce
+		);
+		Reputation::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn the_close_queue_settles_one_per_block_and_a_full_queue_loses_nothing() {
+	new_test_ext().execute_with(|| {
+		worker_round(N1);
+		run_to_block(N1 + E);
+		assert_ok!(Reputation::submit_loss_bundle(signed(10), TOPIC, N1, full_bundle("-2")));
+		// Four entries of a topic that does not exist fill the queue (capacity 4) right
+		// before the epoch end that would queue N1.
+		run_to_block(N1 + 2 * E);
+		let filler: Vec<_> = (0..4).map(|i| (99, i, N1 + 2 * E)).collect();
+		CloseQueue::<Test>::put(list(filler));
+		run_to_block(N1 + 2 * E + 1);
+		// Not queued: N1 stays open for bundles' close at the next epoch end.
+		assert!(pallet_inference::ReputerNonces::<Test>::get(TOPIC).contains(&N1));
+		// One entry per block (MaxClosesPerBlock = 1): the filler drains in four blocks.
+		run_to_block(N1 + 2 * E + 3);
+		assert_eq!(CloseQueue::<Test>::get().len(), 2);
+		assert!(events().contains(&Event::ReputerNonceDropped {
+			topic_id: 99,
+			nonce: 0,
+			reason: DropReason::TopicNotFound
+		}));
+		// Next epoch end (49) queues it; block 50 settles it.
+		run_to_block(N1 + 3 * E + 2);
+		assert!(events().iter().any(|e| matches!(
+			e,
+			Event::ReputerNonceClosed { nonce: N1, reputers: 1, .. }
+		)));
+		assert!(!pallet_inference::ReputerNonces::<Test>::get(TOPIC).contains(&N1));
+	});
+}
+
+#[test]
+fn a_nonce_without_a_staked_reputer_is_dropped_and_cleaned_up() {
+	new_test_ext().execute_with(|| {
+		worker_round(N1);
+		run_to_block(N1 + E);
+		assert_ok!(Reputation::submit_loss_bundle(signed(10), TOPIC, N1, full_bundle("-2")));
+		// The minimum rises above every stake before the close.
+		assert_ok!(Topics::update_params(
+			RuntimeOrigin::root(),
+			Box::new(pallet_topics::ParamsUpdate { required_minimum_stake: Some(1_000 * ALLO), ..Default::default() })
+		));
+		run_to_block(N1 + 2 * E + 2);
+		assert!(events().contains(&Event::ReputerNonceDropped {
+			topic_id: TOPIC,
+			nonce: N1,
+			reason: DropReason::NoStakedReputer
+		}));
+		assert!(NetworkLosses::<Test>::get(TOPIC).is_none());
+		assert!(Reputation::stored_regrets(TOPIC, Fixed::ZERO).inferer.is_empty());
+		assert_eq!(LossBundles::<Test>::iter().count(), 0);
+		assert!(ActiveReputers::<Test>::get(TOPIC, N1).is_empty());
+	});
+}
+
+#[test]
+fn experienced_workers_move_the_initial_regret() {
+	new_test_ext().execute_with(|| {
+		// Ten rewarded rounds (1/α_R) and a prior regret make workers experienced (spec 5.5).
+		for w in WORKERS {
+			for _ in 0..10 {
+				Reputation::note_inclusion(TOPIC, Role::Inferer, &w);
+			}
+		}
+		let mut prior = allora_synthesis::regrets::Regrets::new(Fixed::ZERO);
+		for w in WORKERS {
+			prior.inferer.insert(w, fx("0.5"));
+		}
+		crate::Pallet::<Test>::store_regrets(TOPIC, prior.clone(), 1);
+		worker_round(N1);
+		run_to_block(N1 + E);
+		for (r, b) in bundles() {
+			assert_ok!(Reputation::submit_loss_bundle(signed(r), TOPIC, N1, b));
+		}
+		run_to_block(N1 + 2 * E + 2);
+		let stored = Reputation::stored_regrets(TOPIC, Fixed::ZERO);
+		let values: Vec<Fixed> = stored.inferer.values().copied().collect();
+		let params = allora_synthesis::RegretParams {
+			alpha_regret: fx("0.1"),
+			initial_regret_quantile: fx("0.25"),
+			p_norm_safe_div: fx("8.25"),
+			c_norm: fx("0.75"),
+			p_norm: fx("3"),
+			epsilon: fx("0.01"),
+		};
+		let expected = lib_regrets::initial_regret(&values, &params).unwrap();
+		assert_ne!(expected, Fixed::ZERO);
+		assert_eq!(pallet_topics::Topics::<Test>::get(TOPIC).unwrap().initial_regret, expected);
+		assert_eq!(Reputation::round_results(TOPIC).unwrap().initial_regret, expected);
+	});
+}
