@@ -296,6 +296,32 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_reputation_runtime_api::ReputationApi<Block, AccountId, BlockNumber> for Runtime {
+		fn regrets(
+			topic_id: pallet_topics::TopicId,
+		) -> Option<pallet_reputation::RegretsView<AccountId>> {
+			crate::Reputation::regrets_view(topic_id)
+		}
+
+		fn latest_round(
+			topic_id: pallet_topics::TopicId,
+		) -> Option<pallet_reputation::RoundResults<AccountId, BlockNumber>> {
+			crate::Reputation::round_results(topic_id)
+		}
+
+		fn reputer_nonces(
+			topic_id: pallet_topics::TopicId,
+		) -> Vec<pallet_reputation::ReputerNonceStatus<AccountId, BlockNumber>> {
+			crate::Reputation::reputer_nonces(topic_id)
+		}
+
+		fn listening_coefficients(
+			topic_id: pallet_topics::TopicId,
+		) -> Vec<(AccountId, pallet_reputation::Fixed)> {
+			crate::Reputation::listening_coefficients(topic_id)
+		}
+	}
+
 	#[cfg(feature = "runtime-benchmarks")]
 	impl frame_benchmarking::Benchmark<Block> for Runtime {
 		fn benchmark_metadata(extra: bool) -> (

@@ -14,6 +14,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_topics, Topics]
 	[pallet_inference, Inference]
 	[pallet_stake, Stake]
+	[pallet_reputation, Reputation]
 );
 
 // The defaults: `set_code` is benchmarked with the reference runtime blob shipped by

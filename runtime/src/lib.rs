@@ -228,6 +228,11 @@ mod runtime {
 
 	#[runtime::pallet_index(12)]
 	pub type Stake = pallet_stake;
+
+	// After `Inference`: a reputer nonce settled in a block is settled after that block's
+	// worker windows closed.
+	#[runtime::pallet_index(13)]
+	pub type Reputation = pallet_reputation;
 }
 
 #[cfg(test)]

@@ -146,6 +146,8 @@ fn runtime_version_is_allora() {
 	assert!(VERSION.spec_version >= 100);
 }
 
+mod replay;
+
 mod mechanism {
 	//! Whole epochs through the runtime's own pallets and runtime API: topic creation,
 	//! registrations, submissions, window close, compared with the synthesis library.
@@ -177,9 +179,11 @@ mod mechanism {
 			let now = System::block_number();
 			Topics::on_finalize(now);
 			Inference::on_finalize(now);
+			Reputation::on_finalize(now);
 			System::set_block_number(now + 1);
 			Topics::on_initialize(now + 1);
 			Inference::on_initialize(now + 1);
+			Reputation::on_initialize(now + 1);
 		}
 	}
 

@@ -79,8 +79,9 @@ impl<T: Config> Pallet<T> {
 		r
 	}
 
-	/// Merges a round's updated regrets (spec 5.4) into storage, stamped with `nonce`.
-	pub(crate) fn store_regrets(
+	/// Merges a round's updated regrets (spec 5.4) into storage, stamped with `nonce` (the
+	/// settlement; tests seed a topic's state with it).
+	pub fn store_regrets(
 		topic_id: TopicId,
 		mut update: Regrets<T::AccountId>,
 		nonce: BlockNumberFor<T>,

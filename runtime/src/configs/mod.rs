@@ -239,7 +239,8 @@ impl pallet_topics::Config for Runtime {
 	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
 	type EcosystemPalletId = EcosystemPalletId;
 	type TopicStake = crate::Stake;
-	type EpochHooks = crate::Inference;
+	// The reputer side queues its due closes before the worker side opens the new nonce.
+	type EpochHooks = (crate::Reputation, crate::Inference);
 	type MaxTopicsPerBlock = ConstU32<8>;
 	type MaxScheduleDeferral = ConstU32<8>;
 	type MaxActiveInferers = ConstU32<32>;
@@ -252,8 +253,7 @@ impl pallet_topics::Config for Runtime {
 
 /// Workers, nonces, submissions and the network inference.
 impl pallet_inference::Config for Runtime {
-	// No reputer side yet: no regrets and no network loss (synthesis uses the median).
-	type Regrets = ();
+	type Regrets = crate::Reputation;
 	type MaxWorkersPerTopic = ConstU32<256>;
 	type MaxStoredNonces = ConstU32<128>;
 	type MaxWindowsPerBlock = ConstU32<16>;
@@ -273,4 +273,17 @@ impl pallet_stake::Config for Runtime {
 	type MaxReputersPerTopic = ConstU32<256>;
 	type MaxRemovalsPerBlock = ConstU32<80>;
 	type WeightInfo = pallet_stake::weights::SubstrateWeight<Runtime>;
+}
+
+/// Loss bundles and the settlement of each round: network losses, regrets, scores.
+impl pallet_reputation::Config for Runtime {
+	// MaxActiveInferers × MaxActiveForecasters.
+	type MaxBundlePairs = ConstU32<256>;
+	// MaxWorkersPerTopic.
+	type MaxRegretActors = ConstU32<256>;
+	// MaxActiveInferers²: one whole round of the largest pair family.
+	type MaxRegretPairs = ConstU32<1024>;
+	type MaxQueuedCloses = ConstU32<64>;
+	type MaxClosesPerBlock = ConstU32<4>;
+	type WeightInfo = pallet_reputation::weights::SubstrateWeight<Runtime>;
 }
