@@ -135,7 +135,7 @@ mod benchmarks {
 		let newcomer = reputer::<T>(topic_id, 1000);
 		let ema = ScoreEma { nonce: 1u32.into(), score: Fixed::ONE };
 		pallet_inference::Pallet::<T>::set_score_ema(topic_id, Role::Reputer, &newcomer, ema);
-		let bundle = full_bundle::<T>(1000, &inferers, &forecasters);
+		let bundle = alloc::boxed::Box::new(full_bundle::<T>(1000, &inferers, &forecasters));
 		#[extrinsic_call]
 		_(RawOrigin::Signed(newcomer.clone()), topic_id, nonce, bundle);
 		assert!(ActiveReputers::<T>::get(topic_id, nonce).contains(&newcomer));

@@ -271,7 +271,7 @@ pub mod pallet {
 			origin: OriginFor<T>,
 			topic_id: TopicId,
 			nonce: BlockNumberFor<T>,
-			bundle: LossBundleOf<T>,
+			bundle: alloc::boxed::Box<LossBundleOf<T>>,
 		) -> DispatchResult {
 			let reputer = ensure_signed(origin)?;
 			let topic =
@@ -311,7 +311,7 @@ pub mod pallet {
 				params.max_top_reputers_to_reward,
 			)?;
 			pallet_topics::Pallet::<T>::pay_fee(&reputer, topic_id, params.data_sending_fee)?;
-			Self::admit(topic_id, &topic, nonce, &reputer, bundle, set, &params);
+			Self::admit(topic_id, &topic, nonce, &reputer, *bundle, set, &params);
 			Ok(())
 		}
 	}

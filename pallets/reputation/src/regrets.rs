@@ -44,8 +44,11 @@ fn singles<A: Ord>(r: &mut Regrets<A>) -> [(SingleFamily, &mut BTreeMap<A, Fixed
 	]
 }
 
+/// Regrets of a pair family.
+type PairMap<A> = BTreeMap<(A, A), Fixed>;
+
 /// Every pair family with its field of [`Regrets`].
-fn pairs<A: Ord>(r: &mut Regrets<A>) -> [(PairFamily, &mut BTreeMap<(A, A), Fixed>); 5] {
+fn pairs<A: Ord>(r: &mut Regrets<A>) -> [(PairFamily, &mut PairMap<A>); 5] {
 	[
 		(PairFamily::OneOutInfererInferer, &mut r.one_out_inferer_inferer),
 		(PairFamily::OneOutInfererForecaster, &mut r.one_out_inferer_forecaster),

@@ -18,6 +18,10 @@ fn signed(a: u64) -> RuntimeOrigin {
 	RuntimeOrigin::signed(a)
 }
 
+fn submit(r: u64, topic: u64, nonce: u64, b: LossBundleOf<Test>) -> sp_runtime::DispatchResult {
+	Reputation::submit_loss_bundle(signed(r), topic, nonce, Box::new(b))
+}
+
 fn events() -> Vec<Event<Test>> {
 	System::events()
 		.into_iter()
@@ -59,7 +63,7 @@ fn a_full_round_settles_like_the_synthesis_library() {
 		worker_round(N1);
 		run_to_block(N1 + E);
 		for (r, b) in bundles() {
-			assert_ok!(Reputation::submit_loss_bundle(signed(r), TOPIC, N1, b));
+			assert_ok!(submit(r, TOPIC, N1, b));
 		}
 		assert_eq!(ActiveReputers::<Test>::get(TOPIC, N1).into_inner(), REPUTERS.to_vec());
 		let status = Reputation::reputer_nonces(TOPIC);
@@ -163,7 +167,7 @@ fn the_next_synthesis_reads_the_latest_network_loss_and_regrets() {
 		worker_round(N1);
 		run_to_block(N1 + E);
 		for (r, b) in bundles() {
-			assert_ok!(Reputation::submit_loss_bundle(signed(r), TOPIC, N1, b));
+			assert_ok!(submit(r, TOPIC, N1, b));
 		}
 		// Nonce 25's window closes at 29, before N1 settles: no network loss yet (median).
 		worker_round(N1 + E);
@@ -185,8 +189,8 @@ fn a_bundle_is_replaced_within_the_window_and_the_fee_is_paid() {
 		run_to_block(N1 + E);
 		let eco = Topics::ecosystem_account();
 		let before = Balances::free_balance(eco);
-		assert_ok!(Reputation::submit_loss_bundle(signed(10), TOPIC, N1, full_bundle("-2")));
-		assert_ok!(Reputation::submit_loss_bundle(signed(10), TOPIC, N1, full_bundle("-3")));
+		assert_ok!(submit(10, TOPIC, N1, full_bundle("-2")));
+		assert_ok!(submit(10, TOPIC, N1, full_bundle("-3")));
 		let fee = Topics::params().data_sending_fee;
 		assert_eq!(Balances::free_balance(eco), before + 2 * fee);
 		assert_eq!(
@@ -200,7 +204,7 @@ fn a_bundle_is_replaced_within_the_window_and_the_fee_is_paid() {
 		);
 		// The last block of the window still accepts.
 		run_to_block(N1 + 2 * E);
-		assert_ok!(Reputation::submit_loss_bundle(signed(11), TOPIC, N1, full_bundle("-2")));
+		assert_ok!(submit(11, TOPIC, N1, full_bundle("-2")));
 	});
 }
 
@@ -212,81 +216,81 @@ fn bad_bundles_fail_with_named_errors_and_change_nothing() {
 		// Before the window, for an open worker nonce, for nothing.
 		run_to_block(N1 + E - 1);
 		assert_noop!(
-			Reputation::submit_loss_bundle(signed(10), TOPIC, N1, b.clone()),
+			submit(10, TOPIC, N1, b.clone()),
 			Error::<Test>::OutsideReputerWindow
 		);
 		run_to_block(N1 + E + 1);
 		assert_noop!(
-			Reputation::submit_loss_bundle(signed(10), TOPIC, N1 + E, b.clone()),
+			submit(10, TOPIC, N1 + E, b.clone()),
 			Error::<Test>::WorkerNonceNotClosed
 		);
 		assert_noop!(
-			Reputation::submit_loss_bundle(signed(10), TOPIC, 7, b.clone()),
+			submit(10, TOPIC, 7, b.clone()),
 			Error::<Test>::UnknownReputerNonce
 		);
 		assert_noop!(
-			Reputation::submit_loss_bundle(signed(10), 9, N1, b.clone()),
+			submit(10, 9, N1, b.clone()),
 			Error::<Test>::TopicNotFound
 		);
 		// Who: not a reputer; a reputer under the minimum stake.
 		assert_noop!(
-			Reputation::submit_loss_bundle(signed(20), TOPIC, N1, b.clone()),
+			submit(20, TOPIC, N1, b.clone()),
 			Error::<Test>::NotRegisteredReputer
 		);
 		assert_ok!(Stake::register_reputer(signed(13), TOPIC));
 		assert_ok!(Stake::add_stake(signed(13), TOPIC, 49 * ALLO));
 		assert_noop!(
-			Reputation::submit_loss_bundle(signed(13), TOPIC, N1, b.clone()),
+			submit(13, TOPIC, N1, b.clone()),
 			Error::<Test>::InsufficientStake
 		);
 		// What: missing values, unknown workers, repeated entries.
 		let mut x = b.clone();
 		x.combined_value = None;
 		assert_noop!(
-			Reputation::submit_loss_bundle(signed(10), TOPIC, N1, x),
+			submit(10, TOPIC, N1, x),
 			Error::<Test>::MissingCombinedValue
 		);
 		let mut x = b.clone();
 		x.naive_value = None;
 		assert_noop!(
-			Reputation::submit_loss_bundle(signed(10), TOPIC, N1, x),
+			submit(10, TOPIC, N1, x),
 			Error::<Test>::MissingNaiveValue
 		);
 		let mut x = b.clone();
 		x.inferer_values = list(vec![(2, fx("1")), (30, fx("1"))]);
 		assert_noop!(
-			Reputation::submit_loss_bundle(signed(10), TOPIC, N1, x),
+			submit(10, TOPIC, N1, x),
 			Error::<Test>::UnknownWorker { list: BundleList::Inferer, index: 1 }
 		);
 		// Worker 2 infers but does not forecast.
 		let mut x = b.clone();
 		x.one_in_forecaster_values = list(vec![(2, fx("1"))]);
 		assert_noop!(
-			Reputation::submit_loss_bundle(signed(10), TOPIC, N1, x),
+			submit(10, TOPIC, N1, x),
 			Error::<Test>::UnknownWorker { list: BundleList::OneInForecaster, index: 0 }
 		);
 		let mut x = b.clone();
 		x.one_out_inferer_forecaster_values = list(vec![(3, 2, fx("1")), (3, 9, fx("1"))]);
 		assert_noop!(
-			Reputation::submit_loss_bundle(signed(10), TOPIC, N1, x),
+			submit(10, TOPIC, N1, x),
 			Error::<Test>::UnknownWorker { list: BundleList::OneOutInfererForecaster, index: 1 }
 		);
 		let mut x = b.clone();
 		x.one_out_inferer_values = list(vec![(2, fx("1")), (3, fx("1")), (2, fx("2"))]);
 		assert_noop!(
-			Reputation::submit_loss_bundle(signed(10), TOPIC, N1, x),
+			submit(10, TOPIC, N1, x),
 			Error::<Test>::DuplicateEntry { list: BundleList::OneOutInferer, index: 2 }
 		);
 		let mut x = b.clone();
 		x.one_out_inferer_forecaster_values = list(vec![(3, 2, fx("1")), (3, 2, fx("1"))]);
 		assert_noop!(
-			Reputation::submit_loss_bundle(signed(10), TOPIC, N1, x),
+			submit(10, TOPIC, N1, x),
 			Error::<Test>::DuplicateEntry { list: BundleList::OneOutInfererForecaster, index: 1 }
 		);
 		// After the window.
 		run_to_block(N1 + 2 * E + 1);
 		assert_noop!(
-			Reputation::submit_loss_bundle(signed(10), TOPIC, N1, b),
+			submit(10, TOPIC, N1, b),
 			Error::<Test>::UnknownReputerNonce
 		);
 	});
@@ -306,16 +310,16 @@ fn a_full_reputer_set_admits_by_score_ema() {
 		worker_round(N1);
 		run_to_block(N1 + E);
 		for r in [10, 11, 12, 14] {
-			assert_ok!(Reputation::submit_loss_bundle(signed(r), TOPIC, N1, full_bundle("-2")));
+			assert_ok!(submit(r, TOPIC, N1, full_bundle("-2")));
 		}
 		// 13 (EMA 4) beats the lowest member 14 (EMA 0.5), who leaves with its bundle.
-		assert_ok!(Reputation::submit_loss_bundle(signed(13), TOPIC, N1, full_bundle("-2")));
+		assert_ok!(submit(13, TOPIC, N1, full_bundle("-2")));
 		assert_eq!(ActiveReputers::<Test>::get(TOPIC, N1).into_inner(), vec![10, 11, 12, 13]);
 		assert!(LossBundles::<Test>::get((TOPIC, N1), 14).is_none());
 		assert!(events().contains(&Event::ReputerEvicted { topic_id: TOPIC, nonce: N1, reputer: 14 }));
 		// 14 is evaluated for this nonce already: a second try fails.
 		assert_noop!(
-			Reputation::submit_loss_bundle(signed(14), TOPIC, N1, full_bundle("-2")),
+			submit(14, TOPIC, N1, full_bundle("-2")),
 			pallet_inference::Error::<Test>::AlreadyEvaluatedThisNonce
 		);
 		Reputation::do_try_state().unwrap();
@@ -327,7 +331,7 @@ fn the_close_queue_settles_one_per_block_and_a_full_queue_loses_nothing() {
 	new_test_ext().execute_with(|| {
 		worker_round(N1);
 		run_to_block(N1 + E);
-		assert_ok!(Reputation::submit_loss_bundle(signed(10), TOPIC, N1, full_bundle("-2")));
+		assert_ok!(submit(10, TOPIC, N1, full_bundle("-2")));
 		// Four entries of a topic that does not exist fill the queue (capacity 4) right
 		// before the epoch end that would queue N1.
 		run_to_block(N1 + 2 * E);
@@ -359,7 +363,7 @@ fn a_nonce_without_a_staked_reputer_is_dropped_and_cleaned_up() {
 	new_test_ext().execute_with(|| {
 		worker_round(N1);
 		run_to_block(N1 + E);
-		assert_ok!(Reputation::submit_loss_bundle(signed(10), TOPIC, N1, full_bundle("-2")));
+		assert_ok!(submit(10, TOPIC, N1, full_bundle("-2")));
 		// The minimum rises above every stake before the close.
 		assert_ok!(Topics::update_params(
 			RuntimeOrigin::root(),
@@ -395,7 +399,7 @@ fn experienced_workers_move_the_initial_regret() {
 		worker_round(N1);
 		run_to_block(N1 + E);
 		for (r, b) in bundles() {
-			assert_ok!(Reputation::submit_loss_bundle(signed(r), TOPIC, N1, b));
+			assert_ok!(submit(r, TOPIC, N1, b));
 		}
 		run_to_block(N1 + 2 * E + 2);
 		let stored = Reputation::stored_regrets(TOPIC, Fixed::ZERO);

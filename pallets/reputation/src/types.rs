@@ -201,6 +201,7 @@ pub type ScoresOf<AccountId, S> = BoundedVec<(AccountId, Fixed), S>;
 )]
 #[scale_info(skip_type_params(MaxInferers, MaxForecasters, MaxReputers))]
 #[codec(mel_bound(AccountId: MaxEncodedLen, BlockNumber: MaxEncodedLen))]
+#[allow(clippy::multiple_bound_locations)]
 pub struct RoundOutcome<
 	AccountId: Clone + PartialEq + Eq + core::fmt::Debug,
 	BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,

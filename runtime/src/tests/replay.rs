@@ -406,7 +406,7 @@ fn simulator_rows_300_to_305_replay_through_the_runtime() {
 						signed(&reputer(m)),
 						topic,
 						nonce(row - 1),
-						row_bundle(&t, row, m)
+						Box::new(row_bundle(&t, row, m))
 					));
 				}
 			}
