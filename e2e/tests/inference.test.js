@@ -2,7 +2,9 @@
 // only: governance shortens the minimum epoch, Alice creates a topic, three workers register,
 // a reputer stakes and a delegator delegates (which activates the topic), the workers submit
 // inferences and forecasts in the window, and the network inference is read through the
-// `allora_networkInference` RPC and through `api.call.inferenceApi`.
+// `allora_networkInference` RPC and through `api.call.inferenceApi`. Then the reputer reports
+// the round's losses, the chain settles it, and regrets and scores are read through
+// `api.call.reputationApi`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
@@ -181,4 +183,63 @@ test('a worker goes from nothing to a counted inference, readable by RPC and run
 
   // An unknown topic is a clear RPC error.
   await assert.rejects(provider.send('allora_networkInference', [999, null, null]), /TopicNotFound/);
+
+  // The reputer's turn: once the ground truth is known, in [N + G, N + 2G], Eve reports the
+  // losses of nonce N's network values; the reputer API tells her what is open.
+  const open = await api.call.reputationApi.reputerNonces(topicId);
+  const status = open.find((s) => s.nonce.toNumber() === nonce);
+  assert.ok(status, 'reputer nonce listed by the reputation API');
+  assert.equal(status.windowOpens.toNumber(), nonce + 6);
+  assert.equal(status.windowCloses.toNumber(), nonce + 12);
+  await untilBlock(async (h) => (h.number.toNumber() >= nonce + 6 ? true : undefined));
+  const losses = {
+    combinedValue: fx('-2'),
+    naiveValue: fx('-1.9'),
+    infererValues: [[bob.address, fx('-2.2')], [charlie.address, fx('-1.8')], [dave.address, fx('-2.5')]],
+    forecasterValues: [[bob.address, fx('-2.1')], [charlie.address, fx('-1.95')]],
+    oneOutInfererValues: [[bob.address, fx('-1.9')], [charlie.address, fx('-2.05')], [dave.address, fx('-1.7')]],
+    oneOutForecasterValues: [[bob.address, fx('-1.98')], [charlie.address, fx('-2.02')]],
+    oneInForecasterValues: [[bob.address, fx('-1.95')], [charlie.address, fx('-1.92')]],
+    oneOutInfererForecasterValues: [
+      [bob.address, charlie.address, fx('-2.1')],
+      [bob.address, dave.address, fx('-2')],
+      [charlie.address, bob.address, fx('-1.9')],
+    ],
+  };
+  // A loss for an account that is not a worker of the nonce is refused with a named error.
+  const wrong = await sendAndWait(api, api.tx.reputation.submitLossBundle(topicId, nonce, {
+    ...losses, infererValues: [[bob.address, fx('-2.2')], [ferdie.address, fx('-1')]],
+  }), eve);
+  assert.equal(moduleError(wrong.dispatchError), 'reputation.UnknownWorker');
+  const sent = await ok(api.tx.reputation.submitLossBundle(topicId, nonce, losses), eve);
+  assert.ok(sent.events.some(({ event }) => api.events.reputation.LossBundleSubmitted.is(event)));
+
+  // At the first epoch end at or after N + 2G the nonce is queued, the next block settles it.
+  const settled = await untilBlock(async () => {
+    const r = await api.call.reputationApi.latestRound(topicId);
+    return r.isSome ? r.unwrap() : undefined;
+  });
+  assert.equal(settled.nonce.toNumber(), nonce);
+  assert.ok(settled.closedAt.toNumber() > nonce + 12);
+  // One reputer: the network losses are its losses, its score is 1/ε_reputer (spec 5.6).
+  assert.equal(show(settled.networkLosses.combinedValue.toString()), '-2');
+  assert.equal(settled.reputers.length, 1);
+  const judge = settled.reputers[0];
+  assert.ok(judge.reputer.eq(eve.address));
+  assert.equal(judge.stake.toBigInt(), 150n * SCALE);
+  assert.equal(show(judge.score.toString()), '100');
+  // Inferer scores T_j = ℓ⁻_j − ℓ (spec 6.2): Bob 0.1, Charlie −0.05, Dave 0.3.
+  const scoreOf = (list, who) => show(list.find(([a]) => a.eq(who.address))[1].toString());
+  assert.equal(scoreOf(settled.infererScores, bob), '0.1');
+  assert.equal(scoreOf(settled.infererScores, charlie), '-0.05');
+  assert.equal(scoreOf(settled.infererScores, dave), '0.3');
+  // Regrets R_j = α(ℓ − ℓ_j) + (1 − α)·0 with α = 0.1 (spec 5.4): Bob 0.02, Dave 0.05.
+  const regrets = (await api.call.reputationApi.regrets(topicId)).unwrap();
+  assert.equal(regrets.inferer.length, 3);
+  assert.equal(scoreOf(regrets.inferer, bob), '0.02');
+  assert.equal(scoreOf(regrets.inferer, dave), '0.05');
+  assert.equal(regrets.forecaster.length, 2);
+  const coefficients = await api.call.reputationApi.listeningCoefficients(topicId);
+  assert.equal(coefficients.length, 1);
+  assert.ok(coefficients[0][0].eq(eve.address));
 });

@@ -332,7 +332,7 @@ impl_runtime_apis! {
 			use frame_support::traits::StorageInfoTrait;
 			use frame_system_benchmarking::{extensions::Pallet as SystemExtensionsBench, Pallet as SystemBench};
 			#[allow(unused_imports)]
-			use crate::{Balances, Inference, Stake, Sudo, Timestamp, Topics, Utility};
+			use crate::{Balances, Inference, Reputation, Stake, Sudo, Timestamp, Topics, Utility};
 
 			let mut list = Vec::<BenchmarkList>::new();
 			list_benchmarks!(list, extra);
@@ -346,7 +346,7 @@ impl_runtime_apis! {
 			use frame_support::traits::{TrackedStorageKey, WhitelistedStorageKeys};
 			use frame_system_benchmarking::{extensions::Pallet as SystemExtensionsBench, Pallet as SystemBench};
 			#[allow(unused_imports)]
-			use crate::{Balances, Inference, Stake, Sudo, Timestamp, Topics, Utility};
+			use crate::{Balances, Inference, Reputation, Stake, Sudo, Timestamp, Topics, Utility};
 
 			let whitelist: Vec<TrackedStorageKey> = crate::AllPalletsWithSystem::whitelisted_storage_keys();
 			let mut batches = Vec::<BenchmarkBatch>::new();

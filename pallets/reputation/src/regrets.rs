@@ -134,24 +134,42 @@ impl<T: Config> TopicRegrets<T::AccountId> for Pallet<T> {
 		NetworkLosses::<T>::get(topic_id).and_then(|(_, bundle)| bundle.combined_value)
 	}
 
-	/// Every family full: all actors and all ordered pairs of them (up to the bounds), and a
-	/// network loss, so synthesis weights by regret.
+	/// Every family full to its storage bound: the actors and all ordered pairs of them,
+	/// padded with other accounts, and a network loss, so synthesis weights by regret and
+	/// reads the largest lists.
 	#[cfg(feature = "runtime-benchmarks")]
 	fn set_worst_case(topic_id: TopicId, actors: &[T::AccountId]) {
 		let zero: BlockNumberFor<T> = Default::default();
-		let mut sorted = actors.to_vec();
-		sorted.sort();
 		let value = |i: usize| RegretValue {
 			value: Fixed::from_int(i64::try_from(i % 7).unwrap_or(0)),
 			nonce: zero,
 		};
-		let single: Vec<_> = sorted.iter().enumerate().map(|(i, a)| (a.clone(), value(i))).collect();
+		let mut single: Vec<T::AccountId> = actors.to_vec();
+		let mut padding = 0u32;
+		while single.len() < cap(T::MaxRegretActors::get()) {
+			single.push(frame_benchmarking::account("regret-padding", padding, 0));
+			padding = padding.saturating_add(1);
+		}
+		single.sort();
+		single.dedup();
 		let mut pair = Vec::new();
-		for a in &sorted {
-			for b in &sorted {
-				pair.push(((a.clone(), b.clone()), value(pair.len())));
+		for a in actors {
+			for b in actors {
+				pair.push((a.clone(), b.clone()));
 			}
 		}
+		let mut extra = single.iter();
+		while pair.len() < cap(T::MaxRegretPairs::get()) {
+			let Some(a) = extra.next() else { break };
+			for b in actors {
+				pair.push((a.clone(), b.clone()));
+			}
+		}
+		pair.sort();
+		pair.dedup();
+		pair.truncate(cap(T::MaxRegretPairs::get()));
+		let single: Vec<_> = single.into_iter().enumerate().map(|(i, a)| (a, value(i))).collect();
+		let pair: Vec<_> = pair.into_iter().enumerate().map(|(i, k)| (k, value(i))).collect();
 		for family in [
 			SingleFamily::Inferer,
 			SingleFamily::Forecaster,
@@ -169,10 +187,9 @@ impl<T: Config> TopicRegrets<T::AccountId> for Pallet<T> {
 		] {
 			PairRegrets::<T>::insert((topic_id, family), BoundedVec::truncate_from(pair.clone()));
 		}
-		let mut losses = crate::bundle::from_value_bundle::<T>(
+		let losses = crate::bundle::from_value_bundle::<T>(
 			allora_synthesis::losses::ValueBundle::new(Fixed::ONE, Fixed::ONE),
 		);
-		losses.combined_value = Some(Fixed::ONE);
 		NetworkLosses::<T>::insert(topic_id, (zero, losses));
 	}
 }
