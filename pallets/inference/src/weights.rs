@@ -67,18 +67,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Topics::FeeRevenue` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	/// Storage: `Topics::NextEpochEnd` (r:1 w:1)
 	/// Proof: `Topics::NextEpochEnd` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `Stake::TopicStake` (r:1 w:0)
+	/// Proof: `Stake::TopicStake` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	/// Storage: `Topics::PreviousTopicWeight` (r:1 w:0)
 	/// Proof: `Topics::PreviousTopicWeight` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	/// Storage: `Topics::Schedule` (r:1 w:1)
 	/// Proof: `Topics::Schedule` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	fn register_worker() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1060`
+		//  Measured:  `1573`
 		//  Estimated: `6196`
-		// Minimum execution time: 79_510_000 picoseconds.
-		Weight::from_parts(83_499_000, 0)
+		// Minimum execution time: 81_901_000 picoseconds.
+		Weight::from_parts(85_875_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
-			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `Topics::Topics` (r:1 w:0)
@@ -91,8 +93,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `302`
 		//  Estimated: `4180`
-		// Minimum execution time: 20_313_000 picoseconds.
-		Weight::from_parts(21_936_000, 0)
+		// Minimum execution time: 20_100_000 picoseconds.
+		Weight::from_parts(21_587_000, 0)
 			.saturating_add(Weight::from_parts(0, 4180))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -107,16 +109,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Topics::Params` (`max_values`: Some(1), `max_size`: Some(489), added: 984, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Inferences` (r:1 w:1)
 	/// Proof: `Inference::Inferences` (`max_values`: None, `max_size`: Some(1573), added: 4048, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::ScoreEmas` (r:42 w:2)
-	/// Proof: `Inference::ScoreEmas` (`max_values`: None, `max_size`: Some(93), added: 2568, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Forecasts` (r:1 w:1)
 	/// Proof: `Inference::Forecasts` (`max_values`: None, `max_size`: Some(6445), added: 8920, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::ScoreEmas` (r:42 w:2)
+	/// Proof: `Inference::ScoreEmas` (`max_values`: None, `max_size`: Some(93), added: 2568, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Topics::FeeRevenue` (r:1 w:1)
 	/// Proof: `Topics::FeeRevenue` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	/// Storage: `Topics::NextEpochEnd` (r:1 w:1)
 	/// Proof: `Topics::NextEpochEnd` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `Stake::TopicStake` (r:1 w:0)
+	/// Proof: `Stake::TopicStake` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	/// Storage: `Topics::PreviousTopicWeight` (r:1 w:0)
 	/// Proof: `Topics::PreviousTopicWeight` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	/// Storage: `Topics::Schedule` (r:1 w:1)
@@ -125,12 +129,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::PreviousQuantileScore` (`max_values`: None, `max_size`: Some(41), added: 2516, mode: `MaxEncodedLen`)
 	fn submit_worker_payload() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `10909`
+		//  Measured:  `11422`
 		//  Estimated: `108846`
-		// Minimum execution time: 300_871_000 picoseconds.
-		Weight::from_parts(318_514_000, 0)
+		// Minimum execution time: 290_403_000 picoseconds.
+		Weight::from_parts(305_912_000, 0)
 			.saturating_add(Weight::from_parts(0, 108846))
-			.saturating_add(T::DbWeight::get().reads(72_u64))
+			.saturating_add(T::DbWeight::get().reads(73_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `Inference::OpenWorkerNonces` (r:1 w:1)
@@ -141,10 +145,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Forecasts` (`max_values`: None, `max_size`: Some(6445), added: 8920, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::RetainedNonces` (r:1 w:1)
 	/// Proof: `Inference::RetainedNonces` (`max_values`: None, `max_size`: Some(538), added: 3013, mode: `MaxEncodedLen`)
-	/// Storage: `Topics::Topics` (r:1 w:0)
-	/// Proof: `Topics::Topics` (`max_values`: None, `max_size`: Some(715), added: 3190, mode: `MaxEncodedLen`)
 	/// Storage: `Topics::Params` (r:1 w:0)
 	/// Proof: `Topics::Params` (`max_values`: Some(1), `max_size`: Some(489), added: 984, mode: `MaxEncodedLen`)
+	/// Storage: `Topics::Topics` (r:1 w:0)
+	/// Proof: `Topics::Topics` (`max_values`: None, `max_size`: Some(715), added: 3190, mode: `MaxEncodedLen`)
+	/// Storage: `Reputation::SingleRegrets` (r:4 w:0)
+	/// Proof: `Reputation::SingleRegrets` (`max_values`: None, `max_size`: Some(13339), added: 15814, mode: `MaxEncodedLen`)
+	/// Storage: `Reputation::PairRegrets` (r:5 w:0)
+	/// Proof: `Reputation::PairRegrets` (`max_values`: None, `max_size`: Some(86043), added: 88518, mode: `MaxEncodedLen`)
+	/// Storage: `Reputation::NetworkLosses` (r:1 w:0)
+	/// Proof: `Reputation::NetworkLosses` (`max_values`: None, `max_size`: Some(24773), added: 27248, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::ReputerNonces` (r:1 w:1)
 	/// Proof: `Inference::ReputerNonces` (`max_values`: None, `max_size`: Some(426), added: 2901, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Rounds` (r:0 w:1)
@@ -155,16 +165,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `f` is `[0, 8]`.
 	fn close_worker_window(i: u32, f: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `0 + f * (801 ±0) + i * (233 ±0)`
-		//  Estimated: `9910`
-		// Minimum execution time: 51_899_000 picoseconds.
-		Weight::from_parts(37_289_510, 0)
-			.saturating_add(Weight::from_parts(0, 9910))
-			// Standard Error: 5_054
-			.saturating_add(Weight::from_parts(645_589, 0).saturating_mul(i.into()))
-			// Standard Error: 18_523
-			.saturating_add(Weight::from_parts(2_919_216, 0).saturating_mul(f.into()))
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		//  Measured:  `97001 + f * (801 ±0) + i * (233 ±0)`
+		//  Estimated: `443580`
+		// Minimum execution time: 649_530_000 picoseconds.
+		Weight::from_parts(609_796_192, 0)
+			.saturating_add(Weight::from_parts(0, 443580))
+			// Standard Error: 47_284
+			.saturating_add(Weight::from_parts(3_109_393, 0).saturating_mul(i.into()))
+			// Standard Error: 173_299
+			.saturating_add(Weight::from_parts(10_005_651, 0).saturating_mul(f.into()))
+			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Inference::OpenWorkerNonces` (r:1 w:1)
@@ -175,10 +185,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Forecasts` (`max_values`: None, `max_size`: Some(6445), added: 8920, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::RetainedNonces` (r:1 w:1)
 	/// Proof: `Inference::RetainedNonces` (`max_values`: None, `max_size`: Some(538), added: 3013, mode: `MaxEncodedLen`)
-	/// Storage: `Topics::Topics` (r:1 w:0)
-	/// Proof: `Topics::Topics` (`max_values`: None, `max_size`: Some(715), added: 3190, mode: `MaxEncodedLen`)
 	/// Storage: `Topics::Params` (r:1 w:0)
 	/// Proof: `Topics::Params` (`max_values`: Some(1), `max_size`: Some(489), added: 984, mode: `MaxEncodedLen`)
+	/// Storage: `Topics::Topics` (r:1 w:0)
+	/// Proof: `Topics::Topics` (`max_values`: None, `max_size`: Some(715), added: 3190, mode: `MaxEncodedLen`)
+	/// Storage: `Reputation::SingleRegrets` (r:4 w:0)
+	/// Proof: `Reputation::SingleRegrets` (`max_values`: None, `max_size`: Some(13339), added: 15814, mode: `MaxEncodedLen`)
+	/// Storage: `Reputation::PairRegrets` (r:5 w:0)
+	/// Proof: `Reputation::PairRegrets` (`max_values`: None, `max_size`: Some(86043), added: 88518, mode: `MaxEncodedLen`)
+	/// Storage: `Reputation::NetworkLosses` (r:1 w:0)
+	/// Proof: `Reputation::NetworkLosses` (`max_values`: None, `max_size`: Some(24773), added: 27248, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::ReputerNonces` (r:1 w:1)
 	/// Proof: `Inference::ReputerNonces` (`max_values`: None, `max_size`: Some(426), added: 2901, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::WindowCloses` (r:9 w:9)
@@ -189,12 +205,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::LatestNetworkInference` (`max_values`: None, `max_size`: Some(126), added: 2601, mode: `MaxEncodedLen`)
 	fn open_worker_nonce() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `9827`
-		//  Estimated: `25110`
-		// Minimum execution time: 131_919_000 picoseconds.
-		Weight::from_parts(141_760_000, 0)
-			.saturating_add(Weight::from_parts(0, 25110))
-			.saturating_add(T::DbWeight::get().reads(16_u64))
+		//  Measured:  `110348`
+		//  Estimated: `443580`
+		// Minimum execution time: 813_125_000 picoseconds.
+		Weight::from_parts(858_153_000, 0)
+			.saturating_add(Weight::from_parts(0, 443580))
+			.saturating_add(T::DbWeight::get().reads(26_u64))
 			.saturating_add(T::DbWeight::get().writes(21_u64))
 	}
 }
@@ -202,35 +218,35 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_worker() -> Weight {
-		Weight::from_parts(83_499_000, 0)
+		Weight::from_parts(85_875_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
-			.saturating_add(ParityDbWeight::get().reads(10_u64))
+			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}
 	fn unregister_worker() -> Weight {
-		Weight::from_parts(21_936_000, 0)
+		Weight::from_parts(21_587_000, 0)
 			.saturating_add(Weight::from_parts(0, 4180))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn submit_worker_payload() -> Weight {
-		Weight::from_parts(318_514_000, 0)
+		Weight::from_parts(305_912_000, 0)
 			.saturating_add(Weight::from_parts(0, 108846))
-			.saturating_add(ParityDbWeight::get().reads(72_u64))
+			.saturating_add(ParityDbWeight::get().reads(73_u64))
 			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
 	fn close_worker_window(i: u32, f: u32, ) -> Weight {
-		Weight::from_parts(37_289_510, 0)
-			.saturating_add(Weight::from_parts(0, 9910))
-			.saturating_add(Weight::from_parts(645_589, 0).saturating_mul(i.into()))
-			.saturating_add(Weight::from_parts(2_919_216, 0).saturating_mul(f.into()))
-			.saturating_add(ParityDbWeight::get().reads(7_u64))
+		Weight::from_parts(609_796_192, 0)
+			.saturating_add(Weight::from_parts(0, 443580))
+			.saturating_add(Weight::from_parts(3_109_393, 0).saturating_mul(i.into()))
+			.saturating_add(Weight::from_parts(10_005_651, 0).saturating_mul(f.into()))
+			.saturating_add(ParityDbWeight::get().reads(17_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn open_worker_nonce() -> Weight {
-		Weight::from_parts(141_760_000, 0)
-			.saturating_add(Weight::from_parts(0, 25110))
-			.saturating_add(ParityDbWeight::get().reads(16_u64))
+		Weight::from_parts(858_153_000, 0)
+			.saturating_add(Weight::from_parts(0, 443580))
+			.saturating_add(ParityDbWeight::get().reads(26_u64))
 			.saturating_add(ParityDbWeight::get().writes(21_u64))
 	}
 }
