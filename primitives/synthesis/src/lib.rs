@@ -19,12 +19,14 @@
 //! | [`fractions`] | 6.4-6.5 | reward fractions, smoothed fractions, entropy |
 //! | [`rewards`] | 6.6-6.7 | τ, χ, γ, task totals and per-actor rewards |
 //! | [`topic`] | 7.1-7.2 | topic weight and topic reward |
+//! | [`emission`] | 8.2-8.4 | monthly target emission, yield cap, EMA, block emission, vesting lock |
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
 pub mod consensus;
+pub mod emission;
 pub mod error;
 pub mod fractions;
 pub mod inference;
