@@ -14,7 +14,7 @@ CARGO_TARGET_DIR="$target" cargo build --release --locked -p allora-node --featu
 bin="$target/release/allora-node"
 steps="${STEPS:-50}"
 repeat="${REPEAT:-20}"
-pallets="${PALLETS:-frame_system frame_system_extensions pallet_balances pallet_timestamp pallet_utility pallet_sudo pallet_topics pallet_inference pallet_stake pallet_reputation}"
+pallets="${PALLETS:-frame_system frame_system_extensions pallet_balances pallet_timestamp pallet_utility pallet_sudo pallet_topics pallet_inference pallet_stake pallet_reputation pallet_vesting pallet_emissions}"
 mkdir -p runtime/src/weights
 for pallet in $pallets; do
 	echo "== benchmark $pallet (steps $steps, repeat $repeat)"
@@ -23,6 +23,7 @@ for pallet in $pallets; do
 		pallet_inference) out=(--output pallets/inference/src/weights.rs --template scripts/pallet-weight-template.hbs) ;;
 		pallet_stake) out=(--output pallets/stake/src/weights.rs --template scripts/pallet-weight-template.hbs) ;;
 		pallet_reputation) out=(--output pallets/reputation/src/weights.rs --template scripts/pallet-weight-template.hbs) ;;
+		pallet_emissions) out=(--output pallets/emissions/src/weights.rs --template scripts/pallet-weight-template.hbs) ;;
 		*) out=(--output "runtime/src/weights/$pallet.rs") ;;
 	esac
 	"$bin" benchmark pallet --chain dev --pallet "$pallet" --extrinsic '*' \

@@ -4,12 +4,14 @@
 // inferences and forecasts in the window, and the network inference is read through the
 // `allora_networkInference` RPC and through `api.call.inferenceApi`. Then the reputer reports
 // the round's losses, the chain settles it, and regrets and scores are read through
-// `api.call.reputationApi`.
+// `api.call.reputationApi`. In the same block the round is paid from newly emitted ALLO:
+// workers' balances, the reputer's stake and the delegator's claimable reward grow by exactly
+// what `api.call.emissionsApi.lastRewards` reports, and total issuance stays below the cap.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
 import { startDevNode } from '../lib/node.js';
-import { sendAndWait } from '../lib/chain.js';
+import { sendAndWait, freeAt } from '../lib/chain.js';
 
 const SCALE = 10n ** 18n;
 /** A decimal string as the raw i128 of the chain's 18-decimal fixed point. */
@@ -242,4 +244,53 @@ test('a worker goes from nothing to a counted inference, readable by RPC and run
   const coefficients = await api.call.reputationApi.listeningCoefficients(topicId);
   assert.equal(coefficients.length, 1);
   assert.ok(coefficients[0][0].eq(eve.address));
+
+  // The round was paid in its settlement block from the emission (spec 6.7-6.8, 8.2).
+  const blockHash = await api.rpc.chain.getBlockHash(settled.closedAt.toNumber());
+  const parent = (await api.rpc.chain.getHeader(blockHash)).parentHash;
+  const at = await api.at(blockHash);
+  const before = await api.at(parent);
+  const paidRound = (await at.call.emissionsApi.lastRewards(topicId)).unwrap();
+  assert.equal(paidRound.nonce.toNumber(), nonce);
+  assert.equal(paidRound.paidAt.toNumber(), settled.closedAt.toNumber());
+  const topicReward = paidRound.topicReward.toBigInt();
+  assert.ok(topicReward > 0n, 'a positive topic reward');
+  assert.equal(paidRound.paid.toBigInt() + paidRound.dust.toBigInt(), topicReward);
+  assert.equal(paidRound.inferers.length, 3);
+  assert.equal(paidRound.forecasters.length, 2);
+  assert.equal(paidRound.reputers.length, 1);
+  const earned = (who) => [...paidRound.inferers, ...paidRound.forecasters]
+    .filter((a) => a.who.eq(who.address))
+    .reduce((sum, a) => sum + a.paid.toBigInt(), 0n);
+  for (const w of [bob, charlie, dave]) {
+    const gained = (await freeAt(api, w.address, blockHash)) - (await freeAt(api, w.address, parent));
+    assert.ok(earned(w) > 0n, `worker ${w.address} earned a reward`);
+    assert.equal(gained, earned(w), `worker ${w.address}'s balance grew by its reward`);
+  }
+  // Eve's share compounds into her stake; Ferdie's delegated third waits for his claim.
+  const eveReward = paidRound.reputers[0];
+  assert.ok(eveReward.who.eq(eve.address));
+  const toDelegators = eveReward.delegators.toBigInt();
+  assert.equal(toDelegators, eveReward.reward.toBigInt() * 50n / 150n);
+  const stakeNow = (await at.call.stakeApi.reputerStake(topicId, eve.address)).own.toBigInt();
+  const stakeBefore = (await before.call.stakeApi.reputerStake(topicId, eve.address)).own.toBigInt();
+  assert.equal(stakeNow - stakeBefore, eveReward.paid.toBigInt() - toDelegators);
+  const claimable = (await at.call.stakeApi.delegation(topicId, ferdie.address, eve.address)).pendingReward.toBigInt();
+  assert.ok(claimable > 0n && claimable <= toDelegators, `claimable ${claimable} of ${toDelegators}`);
+  const claimed = await ok(api.tx.stake.claimDelegatorReward(topicId, eve.address), ferdie);
+  const paidOut = claimed.events.find(({ event }) => api.events.stake.DelegatorRewardPaid.is(event));
+  assert.ok(paidOut, 'DelegatorRewardPaid');
+  assert.ok(paidOut.event.data.amount.toBigInt() >= claimable);
+
+  // The emission is running (paid from the topic fees first) and below every cap.
+  const emission = await at.call.emissionsApi.emission();
+  assert.ok(emission.state.blockEmission.toBigInt() > 0n);
+  assert.equal(emission.state.pending.isTrue, false);
+  const supply = await at.call.emissionsApi.supply();
+  assert.equal(supply.maxSupply.toBigInt(), 10n ** 27n);
+  assert.ok(supply.totalIssuance.toBigInt() < supply.maxSupply.toBigInt());
+  assert.equal((await at.query.balances.totalIssuance()).toBigInt(), supply.totalIssuance.toBigInt());
+  // Fees in the ecosystem account are spent before anything is minted (spec 8.2).
+  assert.equal(supply.ecosystemMinted.toBigInt() + supply.ecosystemRemaining.toBigInt(), 359_500_000n * SCALE);
+  assert.ok(supply.validatorPot.toBigInt() > 0n);
 });

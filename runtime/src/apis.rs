@@ -322,6 +322,22 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_emissions_runtime_api::EmissionsApi<Block, AccountId, BlockNumber> for Runtime {
+		fn emission() -> pallet_emissions::EmissionInfo<BlockNumber> {
+			crate::Emissions::emission_info()
+		}
+
+		fn supply() -> pallet_emissions::SupplyInfo {
+			crate::Emissions::supply_info()
+		}
+
+		fn last_rewards(
+			topic_id: pallet_topics::TopicId,
+		) -> Option<pallet_emissions::TopicRewardsView<AccountId, BlockNumber>> {
+			crate::Emissions::last_rewards(topic_id)
+		}
+	}
+
 	#[cfg(feature = "runtime-benchmarks")]
 	impl frame_benchmarking::Benchmark<Block> for Runtime {
 		fn benchmark_metadata(extra: bool) -> (
@@ -332,7 +348,7 @@ impl_runtime_apis! {
 			use frame_support::traits::StorageInfoTrait;
 			use frame_system_benchmarking::{extensions::Pallet as SystemExtensionsBench, Pallet as SystemBench};
 			#[allow(unused_imports)]
-			use crate::{Balances, Inference, Reputation, Stake, Sudo, Timestamp, Topics, Utility};
+			use crate::{Balances, Emissions, Inference, Reputation, Stake, Sudo, Timestamp, Topics, Utility, Vesting};
 
 			let mut list = Vec::<BenchmarkList>::new();
 			list_benchmarks!(list, extra);
@@ -346,7 +362,7 @@ impl_runtime_apis! {
 			use frame_support::traits::{TrackedStorageKey, WhitelistedStorageKeys};
 			use frame_system_benchmarking::{extensions::Pallet as SystemExtensionsBench, Pallet as SystemBench};
 			#[allow(unused_imports)]
-			use crate::{Balances, Inference, Reputation, Stake, Sudo, Timestamp, Topics, Utility};
+			use crate::{Balances, Emissions, Inference, Reputation, Stake, Sudo, Timestamp, Topics, Utility, Vesting};
 
 			let whitelist: Vec<TrackedStorageKey> = crate::AllPalletsWithSystem::whitelisted_storage_keys();
 			let mut batches = Vec::<BenchmarkBatch>::new();

@@ -15,6 +15,8 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_inference, Inference]
 	[pallet_stake, Stake]
 	[pallet_reputation, Reputation]
+	[pallet_vesting, Vesting]
+	[pallet_emissions, Emissions]
 );
 
 // The defaults: `set_code` is benchmarked with the reference runtime blob shipped by

@@ -1,11 +1,19 @@
 //! Genesis presets (sp-genesis-builder): `development` (Alice validates alone) and
-//! `local_testnet` (Alice and Bob validate). Both fund the well-known dev accounts and give Alice
-//! the sudo key; no other preset sets a sudo key.
+//! `local_testnet` (Alice and Bob validate). Both give Alice the sudo key; no other preset sets
+//! a sudo key. Both mint the genesis allocation of spec 8.1 (64.05 % of the max supply; the
+//! ecosystem's 35.95 % is minted over time by the emission): the foundation's 10 %, the
+//! participants' 5.5 % (the well-known dev accounts' endowments come out of it), and the
+//! investors', pre-seed investors' and team's shares vested per spec 8.4.
 
 use crate::{
-	AccountId, BabeConfig, Balance, BalancesConfig, RuntimeGenesisConfig, SessionConfig,
-	SessionKeys, SudoConfig, TopicsConfig, ALLO, BABE_GENESIS_EPOCH_CONFIG,
+	AccountId, BabeConfig, Balance, BalancesConfig, EmissionsConfig, RuntimeGenesisConfig,
+	SessionConfig, SessionKeys, SudoConfig, TopicsConfig, VestingConfig, ALLO,
+	BABE_GENESIS_EPOCH_CONFIG,
 };
+use allora_math::Fixed;
+use frame_support::PalletId;
+use pallet_emissions::MintParams;
+use sp_runtime::traits::AccountIdConversion;
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use pallet_topics::NetworkParams;
@@ -33,15 +41,77 @@ pub fn genesis_network_params() -> NetworkParams {
 	NetworkParams::default()
 }
 
+/// The holder of an allocation of spec 8.1: a keyless account that governance (Root) moves
+/// funds from, until a production chain spec names real recipients.
+pub fn allocation_account(id: &[u8; 8]) -> AccountId {
+	PalletId(*id).into_account_truncating()
+}
+
+/// The foundation's allocation (unlocked).
+pub const FOUNDATION: &[u8; 8] = b"allo/fnd";
+/// The participants' allocation left after the dev endowments (unlocked).
+pub const PARTICIPANTS: &[u8; 8] = b"allo/ptc";
+/// The investors' allocation (vested).
+pub const INVESTORS: &[u8; 8] = b"allo/inv";
+/// The pre-seed investors' allocation (vested).
+pub const PRESEED: &[u8; 8] = b"allo/pre";
+/// The team's allocation (vested).
+pub const TEAM: &[u8; 8] = b"allo/tea";
+
+/// A genesis vesting schedule: (account, begin, length, liquid).
+pub type VestingSchedule = (AccountId, u32, u32, Balance);
+
+/// The genesis balances and vesting schedules of spec 8.1/8.4 with `endowed` paid out of the
+/// participants' share. Vested allocations lock everything for `cliff = 12` months, release a
+/// third at the cliff and the rest linearly to month 36 (two schedules per account).
+pub fn genesis_allocation(
+	endowed: Vec<(AccountId, Balance)>,
+	blocks_per_month: u32,
+) -> (Vec<(AccountId, Balance)>, Vec<VestingSchedule>) {
+	let p = MintParams::default();
+	let endowments: Balance = endowed.iter().map(|(_, b)| *b).fold(0, Balance::saturating_add);
+	let participants = p.allocation(p.participants_percent_of_total_supply);
+	let mut balances = endowed;
+	balances.push((
+		allocation_account(FOUNDATION),
+		p.allocation(p.foundation_treasury_percent_of_total_supply),
+	));
+	balances.push((allocation_account(PARTICIPANTS), participants.saturating_sub(endowments)));
+	let cliff = blocks_per_month.saturating_mul(12);
+	let mut vesting = Vec::new();
+	for (id, share) in [
+		(INVESTORS, p.investors_percent_of_total_supply),
+		(PRESEED, p.investors_preseed_percent_of_total_supply),
+		(TEAM, p.team_percent_of_total_supply),
+	] {
+		let who = allocation_account(id);
+		let full = p.allocation(share);
+		let third = full / 3;
+		balances.push((who.clone(), full));
+		// A third unlocks at the cliff, the rest block by block over the next 24 months.
+		vesting.push((who.clone(), cliff, 1, full.saturating_sub(third)));
+		vesting.push((who, cliff, blocks_per_month.saturating_mul(24), third));
+	}
+	(balances, vesting)
+}
+
 /// The genesis configuration patch for a chain with these validators, funded accounts and
-/// optional sudo key. BABE and GRANDPA authorities come from the session keys.
+/// optional sudo key. BABE and GRANDPA authorities come from the session keys; the funded
+/// accounts are paid out of the participants' allocation.
 pub fn genesis_patch(
 	validators: Vec<GenesisValidator>,
 	endowed: Vec<(AccountId, Balance)>,
 	sudo: Option<AccountId>,
 ) -> Value {
+	let params = genesis_network_params();
+	let (balances, vesting) = genesis_allocation(endowed, params.blocks_per_month);
 	build_struct_json_patch!(RuntimeGenesisConfig {
-		balances: BalancesConfig { balances: endowed },
+		balances: BalancesConfig { balances },
+		vesting: VestingConfig { vesting },
+		emissions: EmissionsConfig {
+			params: MintParams::default(),
+			reputer_share: Fixed::from_raw(300_000_000_000_000_000),
+		},
 		babe: BabeConfig { epoch_config: BABE_GENESIS_EPOCH_CONFIG },
 		session: SessionConfig {
 			keys: validators
@@ -53,7 +123,7 @@ pub fn genesis_patch(
 				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: sudo },
-		topics: TopicsConfig { params: genesis_network_params() },
+		topics: TopicsConfig { params },
 	})
 }
 

@@ -218,6 +218,9 @@ mod runtime {
 	#[runtime::pallet_index(8)]
 	pub type Sudo = pallet_sudo;
 
+	#[runtime::pallet_index(9)]
+	pub type Vesting = pallet_vesting;
+
 	// The Allora mechanism. `Topics` ends epochs before `Inference` closes windows in
 	// `on_finalize` (spec 3.2 steps 3 and 5): keep this order.
 	#[runtime::pallet_index(10)]
@@ -233,6 +236,10 @@ mod runtime {
 	// worker windows closed.
 	#[runtime::pallet_index(13)]
 	pub type Reputation = pallet_reputation;
+
+	// The emission and the reward step of each settled round (called by `Reputation`).
+	#[runtime::pallet_index(14)]
+	pub type Emissions = pallet_emissions;
 }
 
 #[cfg(test)]

@@ -75,14 +75,53 @@ fn development_preset_has_alice_as_sole_validator_and_sudo() {
 		assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 1);
 		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(alice.clone()));
 		assert_eq!(Balances::free_balance(&alice), DEV_ENDOWMENT);
+		// The genesis allocation (64.05 % of the max supply: everything but the ecosystem's
+		// share) plus the existential deposits that keep the ecosystem account, the
+		// delegators' pending-rewards account, the reward treasury and the validator pot
+		// alive from genesis on.
+		for a in [
+			Topics::ecosystem_account(),
+			Stake::pending_rewards_account(),
+			Emissions::rewards_account(),
+			Emissions::validator_pot(),
+		] {
+			assert_eq!(Balances::free_balance(a), EXISTENTIAL_DEPOSIT);
+		}
+		let p = pallet_emissions::MintParams::default();
+		assert_eq!(p.ecosystem_cap(), 359_500_000 * ALLO);
+		assert_eq!(Balances::total_issuance(), MAX_SUPPLY - p.ecosystem_cap() + 4 * EXISTENTIAL_DEPOSIT);
+		let fnd = genesis_config_presets::allocation_account(genesis_config_presets::FOUNDATION);
+		assert_eq!(Balances::free_balance(fnd), 100_000_000 * ALLO);
 		let funded = Sr25519Keyring::iter().count() as u128;
-		// The dev accounts plus the existential deposits that keep the ecosystem account
-		// (receiver of topic fees) and the delegators' pending-rewards account alive from
-		// genesis on.
-		assert_eq!(Balances::free_balance(Topics::ecosystem_account()), EXISTENTIAL_DEPOSIT);
-		assert_eq!(Balances::free_balance(Stake::pending_rewards_account()), EXISTENTIAL_DEPOSIT);
-		assert_eq!(Balances::total_issuance(), funded * DEV_ENDOWMENT + 2 * EXISTENTIAL_DEPOSIT);
-		assert!(Balances::total_issuance() < MAX_SUPPLY);
+		let ptc = genesis_config_presets::allocation_account(genesis_config_presets::PARTICIPANTS);
+		assert_eq!(Balances::free_balance(ptc), 55_000_000 * ALLO - funded * DEV_ENDOWMENT);
+		assert!(pallet_emissions::Emission::<Runtime>::get().pending);
+		assert_eq!(pallet_emissions::ReputerShare::<Runtime>::get(), "0.3".parse().unwrap());
+		Emissions::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn vested_allocations_follow_the_cliff_and_the_linear_release_of_spec_8_4() {
+	use genesis_config_presets::{allocation_account, INVESTORS, PRESEED, TEAM};
+	ext_for_preset("development").execute_with(|| {
+		let month = pallet_topics::Params::<Runtime>::get().blocks_per_month;
+		for (id, full) in
+			[(INVESTORS, 260_500_000 * ALLO), (PRESEED, 50_000_000 * ALLO), (TEAM, 175_000_000 * ALLO)]
+		{
+			let who = allocation_account(id);
+			assert_eq!(Balances::free_balance(&who), full);
+			assert_eq!(pallet_vesting::Vesting::<Runtime>::get(&who).unwrap().len(), 2);
+			for (m, extra) in [(0, 0), (11, 0), (12, 0), (12, 1), (24, 0), (30, 0), (36, 0), (40, 0)] {
+				System::set_block_number(m * month + extra);
+				let locked = <Vesting as frame_support::traits::VestingSchedule<AccountId>>::vesting_balance(&who).unwrap_or(0);
+				// Spec 8.4 by whole months; at the cliff's block itself nothing is released yet.
+				let months = if extra == 0 && m == 12 { 11 } else { m };
+				let want = allora_synthesis::emission::locked_vesting(full, months);
+				let diff = locked.abs_diff(want);
+				assert!(diff <= full / 10_000_000, "{id:?} month {m}+{extra}: {locked} vs {want}");
+			}
+		}
 	});
 }
 

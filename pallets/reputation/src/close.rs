@@ -2,7 +2,7 @@
 //! after N + 2G (fix o), then settled in a later block's `on_finalize`, at most
 //! `MaxClosesPerBlock` per block with their weight reserved in `on_initialize`.
 
-use crate::{bundle, pallet::*, types::*, WeightInfo};
+use crate::{bundle, pallet::*, types::*, OnRoundSettled, SettledRound, WeightInfo};
 use alloc::vec::Vec;
 use allora_math::Fixed;
 use allora_synthesis::{
@@ -21,12 +21,14 @@ use pallet_inference::{Role, ScoreEma};
 use pallet_topics::{EpochHooks, NetworkParams, Topic, TopicId};
 use sp_runtime::Saturating;
 
-/// What a settled round reports in its event.
-pub struct Settled {
+/// What a settled round reports in its event and hands to the reward step.
+pub struct Settled<AccountId> {
 	/// ℓ_i.
 	pub network_loss: Fixed,
 	/// Accepted reputers.
 	pub reputers: u32,
+	/// The reward step's inputs.
+	pub round: crate::SettledRound<AccountId>,
 }
 
 impl<T: Config> EpochHooks<T::AccountId, BlockNumberFor<T>> for Pallet<T> {
@@ -94,13 +96,11 @@ impl<T: Config> Pallet<T> {
 			let i = pallet_inference::Inferences::<T>::decode_len(topic_id, nonce);
 			let f = pallet_inference::Forecasts::<T>::decode_len(topic_id, nonce);
 			let r = ActiveReputers::<T>::decode_len(topic_id, nonce);
-			weight = weight.saturating_add(db.reads(3)).saturating_add(
-				<T as Config>::WeightInfo::close_reputer_nonce(
-					component(i),
-					component(f),
-					component(r),
-				),
-			);
+			let (i, f, r) = (component(i), component(f), component(r));
+			weight = weight
+				.saturating_add(db.reads(3))
+				.saturating_add(<T as Config>::WeightInfo::close_reputer_nonce(i, f, r))
+				.saturating_add(T::OnRoundSettled::weight(i, f, r));
 		}
 		weight
 	}
@@ -128,12 +128,17 @@ impl<T: Config> Pallet<T> {
 			LossBundles::<T>::remove((topic_id, nonce), reputer);
 		}
 		match result {
-			Ok(s) => Self::deposit_event(Event::ReputerNonceClosed {
-				topic_id,
-				nonce,
-				reputers: s.reputers,
-				network_loss: s.network_loss,
-			}),
+			Ok(s) => {
+				Self::deposit_event(Event::ReputerNonceClosed {
+					topic_id,
+					nonce,
+					reputers: s.reputers,
+					network_loss: s.network_loss,
+				});
+				// Spec 6.1 steps 5-9, after the settlement committed (its own failure cannot
+				// undo the regrets and scores, as in the reference).
+				T::OnRoundSettled::on_round_settled(topic_id, nonce, &s.round);
+			},
 			Err(reason) => {
 				Self::deposit_event(Event::ReputerNonceDropped { topic_id, nonce, reason })
 			},
@@ -168,7 +173,7 @@ impl<T: Config> Pallet<T> {
 		topic_id: TopicId,
 		nonce: BlockNumberFor<T>,
 		now: BlockNumberFor<T>,
-	) -> Result<Settled, DropReason> {
+	) -> Result<Settled<T::AccountId>, DropReason> {
 		let topic = pallet_topics::Topics::<T>::get(topic_id).ok_or(DropReason::TopicNotFound)?;
 		let params = pallet_topics::Pallet::<T>::params();
 		let snapshot = bundle::snapshot::<T>(topic_id, nonce);
@@ -294,6 +299,17 @@ impl<T: Config> Pallet<T> {
 		let settled = Settled {
 			network_loss,
 			reputers: u32::try_from(reputers.len()).unwrap_or(u32::MAX),
+			round: SettledRound {
+				network_loss,
+				naive_loss: net.naive,
+				inferer_scores: inferer_scores.scores.iter().map(|(a, x)| (a.clone(), *x)).collect(),
+				forecaster_scores: forecaster_scores
+					.scores
+					.iter()
+					.map(|(a, x)| (a.clone(), *x))
+					.collect(),
+				reputers: reputers.iter().map(|r| (r.reputer.clone(), r.stake, r.score)).collect(),
+			},
 		};
 		LatestRound::<T>::insert(
 			topic_id,

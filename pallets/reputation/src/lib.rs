@@ -31,11 +31,13 @@ pub mod regrets;
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod tests;
+pub mod traits;
 pub mod types;
 pub mod weights;
 
 pub use allora_math::Fixed;
 pub use pallet::*;
+pub use traits::{OnRoundSettled, SettledRound};
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -81,6 +83,8 @@ pub mod pallet {
 		/// Reputer nonces settled per block at most (the rest waits).
 		#[pallet::constant]
 		type MaxClosesPerBlock: Get<u32>;
+		/// The reward step of each settled round (spec 6.1 steps 5-9).
+		type OnRoundSettled: OnRoundSettled<Self::AccountId, BlockNumberFor<Self>>;
 		/// Benchmarked weights.
 		type WeightInfo: WeightInfo;
 	}

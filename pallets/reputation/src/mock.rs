@@ -84,6 +84,7 @@ impl pallet_reputation::Config for Test {
 	type MaxRegretPairs = ConstU32<64>;
 	type MaxQueuedCloses = ConstU32<4>;
 	type MaxClosesPerBlock = ConstU32<1>;
+	type OnRoundSettled = ();
 	type WeightInfo = ();
 }
 

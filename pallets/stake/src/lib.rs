@@ -598,6 +598,20 @@ pub mod pallet {
 				.saturating_sub(StakeFromDelegatorsUponReputer::<T>::get(topic_id, reputer))
 		}
 
+		/// Compounds a reputer reward (spec 6.8): `amount`, already on the reputer's account,
+		/// is held as its own stake on `topic_id` and added to S_r, the topic and the total.
+		/// Fails, changing nothing, when the balance cannot be held or a sum would overflow.
+		pub fn compound_reward(
+			topic_id: TopicId,
+			reputer: &T::AccountId,
+			amount: u128,
+		) -> DispatchResult {
+			frame_support::storage::with_storage_layer(|| {
+				Self::hold(reputer, HoldReason::ReputerStake, amount)?;
+				Self::increase(topic_id, reputer, amount)
+			})
+		}
+
 		fn hold(who: &T::AccountId, reason: HoldReason, amount: u128) -> DispatchResult {
 			let free = <T as Config>::Currency::reducible_balance(
 				who,

@@ -285,5 +285,51 @@ impl pallet_reputation::Config for Runtime {
 	type MaxRegretPairs = ConstU32<1024>;
 	type MaxQueuedCloses = ConstU32<64>;
 	type MaxClosesPerBlock = ConstU32<4>;
+	type OnRoundSettled = crate::Emissions;
 	type WeightInfo = pallet_reputation::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// Derives the reward treasury (`allorarewards`): topic rewards wait there.
+	pub const RewardsPalletId: frame_support::PalletId = frame_support::PalletId(*b"allo/rwd");
+	/// Derives the validators' pot: a quarter of every block emission (decision 6).
+	pub const ValidatorPotPalletId: frame_support::PalletId = frame_support::PalletId(*b"allo/val");
+}
+
+/// The capped, decaying emission and the reward step of every settled round.
+impl pallet_emissions::Config for Runtime {
+	type Currency = Balances;
+	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	type RewardsPalletId = RewardsPalletId;
+	type ValidatorPotPalletId = ValidatorPotPalletId;
+	// Above `max_samples_to_scale_scores` (10) with room for governance to raise it.
+	type MaxScoreSamples = ConstU32<64>;
+	// MaxWorkersPerTopic.
+	type MaxTrackedActors = ConstU32<256>;
+	type WeightInfo = pallet_emissions::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// Vested transfers below 1 ALLO are refused (they would only bloat storage).
+	pub const MinVestedTransfer: Balance = crate::ALLO;
+	/// Vested funds can pay transaction fees but not be transferred or reserved.
+	pub UnvestedFundsAllowedWithdrawReasons: frame_support::traits::WithdrawReasons =
+		frame_support::traits::WithdrawReasons::except(
+			frame_support::traits::WithdrawReasons::TRANSFER |
+				frame_support::traits::WithdrawReasons::RESERVE,
+		);
+}
+
+/// Genesis vesting of the investors', pre-seed investors' and team allocations (spec 8.4).
+impl pallet_vesting::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type BlockNumberToBalance = ConvertInto;
+	type MinVestedTransfer = MinVestedTransfer;
+	type WeightInfo = pallet_vesting::weights::SubstrateWeight<Runtime>;
+	type UnvestedFundsAllowedWithdrawReasons = UnvestedFundsAllowedWithdrawReasons;
+	type BlockNumberProvider = System;
+	// Two schedules per vested account (the cliff's third, then the linear rest) and room
+	// for vested transfers.
+	const MAX_VESTING_SCHEDULES: u32 = 8;
 }

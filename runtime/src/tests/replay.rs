@@ -1,9 +1,12 @@
 //! Rows 300-305 of the research simulator (`../shared/data/allora-sim-epochs.csv`) through the
 //! runtime: extrinsics (registrations, stake, worker payloads, loss bundles) and hooks (epoch
-//! ends, window closes, reputer settlements). Row 300 seeds the topic's state (regrets, ℓ*,
-//! listening coefficients); rows 301-305's network inferences, network losses, regrets,
-//! reputer scores, listening coefficients, adjusted stakes and worker scores must equal the
-//! simulator's to a relative 1e-6 (spec 10.3 timing: row e's losses judge row e−1's nonce).
+//! ends, window closes, reputer settlements and their reward step). Row 300 seeds the topic's
+//! state (regrets, ℓ*, listening coefficients, score history, smoothed fractions, τ); rows
+//! 301-305's network inferences, network losses, regrets, reputer scores, listening
+//! coefficients, adjusted stakes, worker scores, reward fractions, entropies, τ, χ, task shares
+//! and every per-actor reward must equal the simulator's to a relative 1e-6 (spec 10.3 timing:
+//! row e's losses judge row e−1's nonce), and the reputers' compounded rewards must give the
+//! next row's stakes.
 
 use super::ext_for_preset;
 use crate::*;
@@ -14,7 +17,10 @@ use frame_support::{
 	assert_ok,
 	traits::{fungible::Mutate, Hooks},
 };
-use pallet_reputation::{LossBundle, LossBundleOf, RegretsView, RoundResults};
+use pallet_emissions::TopicRewardsView;
+use pallet_emissions_runtime_api::runtime_decl_for_emissions_api::EmissionsApiV1;
+use pallet_inference::Role;
+use pallet_reputation::{LossBundle, LossBundleOf, RegretValue, RegretsView, RoundResults};
 use pallet_reputation_runtime_api::runtime_decl_for_reputation_api::ReputationApiV1;
 use pallet_topics::TopicConfig;
 use std::collections::BTreeMap;
@@ -279,6 +285,164 @@ fn index_is_forecaster(a: &AccountId) -> bool {
 	(10..20).contains(&b[0])
 }
 
+/// The paid round of row `row` against the row's reward columns (amounts in base units are
+/// compared as ALLO: 1 base unit = 10^-18).
+fn check_rewards(c: &mut Check, row: usize, r: &TopicRewardsView<AccountId, BlockNumber>) {
+	let allo = |x: u128| Fixed::from_base_units(x).unwrap();
+	c.cell(row, "topic_rewards", allo(r.topic_reward));
+	c.cell(row, "inferers_entropy", r.entropies[0]);
+	c.cell(row, "forecasters_entropy", r.entropies[1]);
+	c.cell(row, "reputers_entropy", r.entropies[2]);
+	c.cell(row, "forecaster_task_score", r.forecaster_task_score);
+	c.cell(row, "forecaster_score_ratio", r.tau);
+	c.cell(row, "forecasters_utility", r.chi);
+	let share = |x: u128| allo(x).checked_div(allo(r.topic_reward)).unwrap();
+	c.cell(row, "inferers_reward_fraction", share(r.task_rewards[0]));
+	c.cell(row, "forecasters_reward_fraction", share(r.task_rewards[1]));
+	c.cell(row, "reputers_reward_fraction", share(r.task_rewards[2]));
+	for (name, list) in [("inferer", &r.inferers), ("forecaster", &r.forecasters), ("reputer", &r.reputers)] {
+		for a in list.iter() {
+			c.cell(row, &format!("{name}_reward_fraction_{}", index(&a.who)), a.fraction);
+			c.cell(row, &format!("{name}_reward_{}", index(&a.who)), allo(a.reward));
+			// Every reward reached its actor (no delegators in the simulation).
+			assert_eq!(a.paid, a.reward, "row {} {name} {}", 300 + row, index(&a.who));
+		}
+	}
+	assert_eq!(r.paid + r.dust, r.topic_reward);
+}
+
+/// The smoothed fractions of a role after row `row`'s round against the row's columns.
+fn check_smoothed(c: &mut Check, row: usize, topic: u64, role: Role, name: &str) {
+	let list = pallet_emissions::SmoothedFractions::<Runtime>::get((topic, role));
+	for (a, v) in list.iter() {
+		c.cell(row, &format!("{name}_reward_fraction_smooth_{}", index(a)), v.value);
+	}
+}
+
+/// The σ of spec 6.4 behind a row's forecaster reward fractions: the root of
+/// u_0(σ) = the simulator's u_0 (φ(x) = ln(1 + e^{3(x − 0.75)}), ε = 0.01) that reproduces
+/// all three fractions.
+fn forecaster_sigma(t: &Table, row: usize) -> f64 {
+	let g = |c: String| t.get(row, &c).unwrap().to_string().parse::<f64>().unwrap();
+	let scores: Vec<f64> = (0..FORECASTERS).map(|k| g(format!("forecaster_score_{k}"))).collect();
+	let want: Vec<f64> =
+		(0..FORECASTERS).map(|k| g(format!("forecaster_reward_fraction_{k}"))).collect();
+	let fractions = |sd: f64| -> Vec<f64> {
+		let m: Vec<f64> =
+			scores.iter().map(|s| (3.0 * (s / (sd + 0.01) - 0.75)).exp().ln_1p()).collect();
+		let total: f64 = m.iter().sum();
+		m.iter().map(|x| x / total).collect()
+	};
+	let err = |sd: f64| fractions(sd)[0] - want[0];
+	let grid: Vec<f64> = (0..=4000).map(|i| 10f64.powf(-2.0 + 4.0 * i as f64 / 4000.0)).collect();
+	for w in grid.windows(2) {
+		let (mut lo, mut hi) = (w[0], w[1]);
+		if err(lo) * err(hi) > 0.0 {
+			continue;
+		}
+		for _ in 0..200 {
+			let mid = (lo + hi) / 2.0;
+			if err(lo) * err(mid) <= 0.0 {
+				hi = mid;
+			} else {
+				lo = mid;
+			}
+		}
+		let sd = (lo + hi) / 2.0;
+		if fractions(sd).iter().zip(&want).all(|(a, b)| (a - b).abs() < 1e-12) {
+			return sd;
+		}
+	}
+	panic!("no σ reproduces row {row}'s forecaster fractions");
+}
+
+/// The forecaster scores of rounds 299 and 298 (not in the file) that, with rows 300-302's,
+/// give rows 301 and 302 the simulator's σ: a (299's first score) from row 302's window,
+/// then 299's other two and 298's first equal to x from row 301's window (spec 6.4: the
+/// window is the newest 10 stored scores, newest round first).
+fn older_forecaster_scores(t: &Table) -> Vec<f64> {
+	let g = |row: usize, k: usize| {
+		t.get(row, &format!("forecaster_score_{k}")).unwrap().to_string().parse::<f64>().unwrap()
+	};
+	let scores = |row: usize| (0..FORECASTERS).map(move |k| g(row, k));
+	// Σ(x − μ)² = Σx² − (Σx)²/10 = 9σ² over the window, solved for the unknowns.
+	let solve = |known: Vec<f64>, copies: f64, sigma: f64| -> f64 {
+		let (s1, s2) = (known.iter().sum::<f64>(), known.iter().map(|x| x * x).sum::<f64>());
+		let a = copies - copies * copies / 10.0;
+		let b = -2.0 * copies * s1 / 10.0;
+		let c = s2 - s1 * s1 / 10.0 - 9.0 * sigma * sigma;
+		(-b + (b * b - 4.0 * a * c).sqrt()) / (2.0 * a)
+	};
+	let known302: Vec<f64> = scores(2).chain(scores(1)).chain(scores(0)).collect();
+	let a = solve(known302, 1.0, forecaster_sigma(t, 2));
+	let known301: Vec<f64> = scores(1).chain(scores(0)).chain([a]).collect();
+	let x = solve(known301, 3.0, forecaster_sigma(t, 1));
+	assert!(a.is_finite() && x.is_finite());
+	vec![a, x, x, x]
+}
+
+/// A test-side value as fixed point.
+fn fixed(x: f64) -> Fixed {
+	format!("{x:.18}").parse().unwrap()
+}
+
+/// Seeds the reward state of row 300: the σ histories (with the reconstructed forecaster
+/// scores of rounds 299 and 298), the smoothed fractions of every role and τ.
+fn seed_reward_state(t: &Table, topic: u64) {
+	let g = |c: String| t.get(0, &c).unwrap_or_else(|| panic!("{c}"));
+	let inferer_history: Vec<Fixed> = (0..INFERERS).map(|j| g(format!("inferer_score_{j}"))).collect();
+	let mut forecaster_history: Vec<Fixed> =
+		(0..FORECASTERS).map(|k| g(format!("forecaster_score_{k}"))).collect();
+	forecaster_history.extend(older_forecaster_scores(t).into_iter().map(fixed));
+	pallet_emissions::ScoreHistory::<Runtime>::insert((topic, Role::Inferer), list(inferer_history));
+	pallet_emissions::ScoreHistory::<Runtime>::insert((topic, Role::Forecaster), list(forecaster_history));
+	let smoothed = |name: &str, accounts: Vec<AccountId>| {
+		let v: Vec<(AccountId, RegretValue<BlockNumber>)> = accounts
+			.into_iter()
+			.map(|a| {
+				let value = g(format!("{name}_reward_fraction_smooth_{}", index(&a)));
+				(a, RegretValue { value, nonce: 0 })
+			})
+			.collect();
+		list(v)
+	};
+	pallet_emissions::SmoothedFractions::<Runtime>::insert(
+		(topic, Role::Inferer),
+		smoothed("inferer", (0..INFERERS).map(inferer).collect()),
+	);
+	pallet_emissions::SmoothedFractions::<Runtime>::insert(
+		(topic, Role::Forecaster),
+		smoothed("forecaster", (0..FORECASTERS).map(forecaster).collect()),
+	);
+	pallet_emissions::SmoothedFractions::<Runtime>::insert(
+		(topic, Role::Reputer),
+		smoothed("reputer", (0..REPUTERS).map(reputer).collect()),
+	);
+	pallet_emissions::ForecasterScoreRatio::<Runtime>::insert(topic, g("forecaster_score_ratio".into()));
+}
+
+/// Makes the next settlement's topic reward E_t equal row `row`'s `topic_rewards`: the reward
+/// treasury holds exactly that (above its existential deposit) and the block's emission share
+/// is larger, so E_t = min((w/W)·e_blk·E, treasury) is the treasury (spec 7.2).
+fn fund_round(t: &Table, row: usize) {
+	let want = Balance::try_from(t.get(row, "topic_rewards").unwrap().into_raw()).unwrap();
+	let treasury = Emissions::rewards_account();
+	let have = Balances::free_balance(&treasury);
+	let target = want + EXISTENTIAL_DEPOSIT;
+	if have < target {
+		assert_ok!(Balances::mint_into(&treasury, target - have));
+	} else if have > target {
+		assert_ok!(<Balances as Mutate<AccountId>>::burn_from(
+			&treasury,
+			have - target,
+			frame_support::traits::tokens::Preservation::Preserve,
+			frame_support::traits::tokens::Precision::Exact,
+			frame_support::traits::tokens::Fortitude::Polite,
+		));
+	}
+	pallet_emissions::RewardBlockEmission::<Runtime>::put(1_000_000 * ALLO);
+}
+
 /// Stake of reputer m in row `row`, in base units (ALLO × 10^18, floored: spec 10.2).
 fn stake(t: &Table, row: usize, m: usize) -> Balance {
 	let s = t.get(row, &format!("reputer_stake_{m}")).unwrap();
@@ -355,6 +519,8 @@ fn simulator_rows_300_to_305_replay_through_the_runtime() {
 			let a = t.get(0, &format!("reputer_listening_coefficient_{m}")).unwrap();
 			pallet_reputation::ListeningCoefficients::<Runtime>::insert(topic, reputer(m), a);
 		}
+		seed_reward_state(&t, topic);
+		let mut paid = BTreeMap::new();
 
 		let first = pallet_topics::NextEpochEnd::<Runtime>::get(topic).expect("active");
 		let nonce = |row: usize| first + E * row as BlockNumber;
@@ -363,6 +529,10 @@ fn simulator_rows_300_to_305_replay_through_the_runtime() {
 		for row in 0..t.rows.len() {
 			let n = nonce(row);
 			run_to(n + 1);
+			if row >= 2 {
+				// Block n + 1 settles and pays row − 1's losses.
+				fund_round(&t, row - 1);
+			}
 			for j in 0..INFERERS {
 				let v = t.get(row, &format!("inference_{j}")).unwrap();
 				assert_ok!(Inference::submit_worker_payload(signed(&inferer(j)), topic, n, Some(v), None));
@@ -392,16 +562,29 @@ fn simulator_rows_300_to_305_replay_through_the_runtime() {
 				let regrets =
 					<Runtime as ReputationApiV1<Block, AccountId, BlockNumber>>::regrets(topic).unwrap();
 				settled.insert(row - 1, (round, regrets));
+				let r = <Runtime as EmissionsApiV1<Block, AccountId, BlockNumber>>::last_rewards(topic)
+					.unwrap();
+				assert_eq!(r.nonce, nonce(row - 2));
+				paid.insert(row - 1, r);
 			}
 			if row >= 1 {
-				// This row's stakes, then its losses for the previous row's nonce.
+				// This row's stakes, then its losses for the previous row's nonce. From row 302
+				// on, the previous round's compounded reward already gave the simulator's stake
+				// (its row e + 1 stake is row e's plus the reward) up to the file's 16
+				// significant digits; the rest is topped up.
 				for m in 0..REPUTERS {
-					let add = stake(&t, row, m) - stake(&t, row - 1, m);
-					assert_ok!(Stake::add_stake(signed(&reputer(m)), topic, add));
-					assert_eq!(
-						pallet_stake::StakeReputerAuthority::<Runtime>::get(topic, reputer(m)),
-						stake(&t, row, m)
-					);
+					let have = pallet_stake::StakeReputerAuthority::<Runtime>::get(topic, reputer(m));
+					let want = stake(&t, row, m);
+					if row >= 2 {
+						assert!(
+							have.abs_diff(want) <= want / 1_000_000_000_000,
+							"row {} reputer {m}: {have} vs {want}",
+							300 + row
+						);
+					}
+					if want > have {
+						assert_ok!(Stake::add_stake(signed(&reputer(m)), topic, want - have));
+					}
 					assert_ok!(Reputation::submit_loss_bundle(
 						signed(&reputer(m)),
 						topic,
@@ -417,7 +600,13 @@ fn simulator_rows_300_to_305_replay_through_the_runtime() {
 		}
 		// The last row's losses settle two epochs after its nonce.
 		let last = t.rows.len() - 1;
+		run_to(nonce(last + 1) + 1);
+		fund_round(&t, last);
 		run_to(nonce(last + 1) + 2);
+		paid.insert(
+			last,
+			<Runtime as EmissionsApiV1<Block, AccountId, BlockNumber>>::last_rewards(topic).unwrap(),
+		);
 		let round =
 			<Runtime as ReputationApiV1<Block, AccountId, BlockNumber>>::latest_round(topic).unwrap();
 		assert_eq!(round.nonce, nonce(last - 1));
@@ -431,8 +620,20 @@ fn simulator_rows_300_to_305_replay_through_the_runtime() {
 		// Per settled row: 36 losses, 8 + 5 + 64 + 18 regrets, 15 reputer and 8 worker values;
 		// per synthesis row: 36 values.
 		assert_eq!(check.cells, 5 * (36 + 95 + 15 + 8) + 5 * 36);
+		assert_eq!(paid.keys().copied().collect::<Vec<_>>(), vec![1, 2, 3, 4, 5]);
+		for (row, r) in &paid {
+			check_rewards(&mut check, *row, r);
+		}
+		// The smoothed fractions after the last round (earlier rows' were overwritten).
+		check_smoothed(&mut check, last, topic, Role::Inferer, "inferer");
+		check_smoothed(&mut check, last, topic, Role::Forecaster, "forecaster");
+		check_smoothed(&mut check, last, topic, Role::Reputer, "reputer");
+		// Per paid row: E_t, 3 entropies, T_i, τ, χ, 3 task shares, 13 fractions and 13
+		// rewards; the last row's 13 smoothed fractions.
+		assert_eq!(check.cells, 5 * (36 + 95 + 15 + 8) + 5 * 36 + 5 * 36 + 13);
 		eprintln!("largest relative error {} at {}", check.worst.0, check.worst.1);
 		Reputation::do_try_state().unwrap();
 		Stake::do_try_state().unwrap();
+		Emissions::do_try_state().unwrap();
 	});
 }

@@ -1,0 +1,396 @@
+//! The emission (recalculation, fees first, caps, split), the reward step of a settled round
+//! (conservation, compounding, delegators, experience, skips), governance, and a property test
+//! over 100 years of monthly recalculations.
+
+use crate::{mock::*, *};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::{
+		fungible::{Inspect, InspectHold},
+		Hooks,
+	},
+};
+use pallet_inference::Role;
+use proptest::prelude::*;
+
+/// The first worker nonce of the mock topic (its first epoch end).
+const N1: u64 = 13;
+/// The block whose `on_finalize` settles (and pays) N1: queued at the epoch end N1 + 2E.
+const SETTLED: u64 = N1 + 2 * E + 1;
+
+fn signed(a: u64) -> RuntimeOrigin {
+	RuntimeOrigin::signed(a)
+}
+
+fn events() -> Vec<Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::Emissions(e) => Some(e),
+			_ => None,
+		})
+		.collect()
+}
+
+fn element(inferer: u64, value: &str) -> pallet_inference::ForecastElement<u64> {
+	pallet_inference::ForecastElement { inferer, value: fx(value) }
+}
+
+fn free(a: u64) -> u128 {
+	Balances::balance(&a)
+}
+
+fn treasury() -> u128 {
+	Balances::balance(&Emissions::rewards_account())
+}
+
+/// Workers 2-4 infer for N1 (3 and 4 also forecast), the three reputers report, and the
+/// chain runs up to (not including) the settlement block's `on_finalize`.
+fn round_until_settlement() {
+	run_to_block(N1 + 1);
+	let values = [("2", "100"), ("3", "101"), ("4", "99.5")];
+	for (w, (_, v)) in WORKERS.iter().zip(values) {
+		let forecast = match w {
+			3 => Some(list(vec![element(2, "0.3"), element(4, "0.1")])),
+			4 => Some(list(vec![element(2, "0.2"), element(3, "0.4")])),
+			_ => None,
+		};
+		assert_ok!(Inference::submit_worker_payload(signed(*w), TOPIC, N1, Some(fx(v)), forecast));
+	}
+	run_to_block(N1 + E);
+	for (r, b) in [(10, "-2"), (11, "-2.1"), (12, "-1.95")] {
+		assert_ok!(Reputation::submit_loss_bundle(signed(r), TOPIC, N1, Box::new(full_bundle(b))));
+	}
+	run_to_block(SETTLED);
+}
+
+/// Finalizes the settlement block (the reward step runs there).
+fn settle() {
+	run_to_block(SETTLED + 1);
+}
+
+#[test]
+fn recalculation_waits_for_stake_then_follows_spec_8_3() {
+	genesis_ext().execute_with(|| {
+		System::set_block_number(1);
+		assert!(Emission::<Test>::get().pending);
+		Emissions::on_initialize(1);
+		assert_eq!(
+			events(),
+			vec![Event::EmissionRecalculationDeferred { reason: RecalculationFailure::NoStake }]
+		);
+		assert_eq!(Emission::<Test>::get().block_emission, 0);
+		assert_eq!(RewardBlockEmission::<Test>::get(), 0);
+		// Retried every block, reported once.
+		System::set_block_number(2);
+		Emissions::on_initialize(2);
+		assert_eq!(events().len(), 1);
+
+		// 600 ALLO staked: ê_target ≫ ê_max = 0.0095 / (0.25 + 0.75·0.3) = 0.02, the first
+		// month's EMA is ê, so 𝓔 = 0.02 · 600 = 12 ALLO and 0.12 ALLO per block.
+		pallet_stake::TotalStake::<Test>::put(600 * ALLO);
+		System::set_block_number(3);
+		Emissions::on_initialize(3);
+		let e = Emission::<Test>::get();
+		assert!(!e.pending);
+		assert_eq!(e.max_per_token, fx("0.02"));
+		assert!(e.target_per_token > e.max_per_token);
+		assert_eq!(e.per_token, Some(fx("0.02")));
+		assert_eq!(e.monthly_emission, 12 * ALLO);
+		assert_eq!(e.block_emission, 12 * ALLO / 100);
+		assert_eq!(e.last_recalculated, 3);
+		// Nothing recalculates mid-month.
+		System::set_block_number(4);
+		Emissions::on_initialize(4);
+		assert_eq!(Emission::<Test>::get().last_recalculated, 3);
+	});
+}
+
+#[test]
+fn fees_are_spent_before_minting_and_validators_get_a_quarter() {
+	new_test_ext().execute_with(|| {
+		let eco = Emissions::ecosystem_account();
+		let fees = Balances::reducible_balance(
+			&eco,
+			frame_support::traits::tokens::Preservation::Preserve,
+			frame_support::traits::tokens::Fortitude::Polite,
+		);
+		assert!(fees > 0);
+		let issuance = Balances::total_issuance();
+		let pot = Balances::balance(&Emissions::validator_pot());
+		let rewards = treasury();
+		run_to_block(2);
+		let e = Emission::<Test>::get().block_emission;
+		assert_eq!(e, 12 * ALLO / 100);
+		assert!(fees < e);
+		// Only the part the fees do not cover is minted.
+		assert_eq!(EcosystemMinted::<Test>::get(), e - fees);
+		assert_eq!(Balances::total_issuance(), issuance + e - fees);
+		assert_eq!(Balances::balance(&Emissions::validator_pot()) - pot, e / 4);
+		assert_eq!(treasury() - rewards, e - e / 4);
+		assert_eq!(RewardBlockEmission::<Test>::get(), e - e / 4);
+		// The next block mints the whole emission.
+		run_to_block(3);
+		assert_eq!(EcosystemMinted::<Test>::get(), 2 * e - fees);
+		Emissions::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn minting_stops_at_the_ecosystem_share_and_at_the_max_supply() {
+	new_test_ext().execute_with(|| {
+		run_to_block(2);
+		let e = Emission::<Test>::get().block_emission;
+		let cap = Params::<Test>::get().ecosystem_cap();
+		EcosystemMinted::<Test>::put(cap - e / 3);
+		run_to_block(3);
+		assert_eq!(EcosystemMinted::<Test>::get(), cap);
+		// The ecosystem paid what it had, split as usual.
+		assert_eq!(RewardBlockEmission::<Test>::get(), e / 3 - e / 3 / 4);
+		run_to_block(4);
+		assert_eq!(EcosystemMinted::<Test>::get(), cap);
+		assert_eq!(RewardBlockEmission::<Test>::get(), 0);
+		Emissions::do_try_state().unwrap();
+
+		// A max supply just above the issuance binds before the ecosystem share does.
+		EcosystemMinted::<Test>::put(0);
+		let max = Balances::total_issuance() + e / 2;
+		let params = MintParams { max_supply: max, ..Params::<Test>::get() };
+		assert_ok!(Emissions::update_params(RuntimeOrigin::root(), params, false));
+		run_to_block(6);
+		assert_eq!(Balances::total_issuance(), max);
+		assert_eq!(EcosystemMinted::<Test>::get(), e / 2);
+		Emissions::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn a_settled_round_pays_every_actor_and_conserves_the_topic_reward() {
+	new_test_ext().execute_with(|| {
+		round_until_settlement();
+		let before: Vec<u128> = WORKERS.iter().map(|w| free(*w)).collect();
+		let stakes: Vec<u128> = REPUTERS
+			.iter()
+			.map(|r| pallet_stake::StakeReputerAuthority::<Test>::get(TOPIC, r))
+			.collect();
+		let treasury_before = treasury();
+		let e_blk = RewardBlockEmission::<Test>::get();
+		settle();
+
+		let r = LastRewards::<Test>::get(TOPIC).expect("paid");
+		assert_eq!(r.nonce, N1);
+		assert_eq!(r.paid_at, SETTLED);
+		// One topic holds the whole weight: E_t = e_blk · E (spec 7.2).
+		assert_eq!(r.topic_reward, e_blk * E as u128);
+		assert_eq!(r.paid + r.dust, r.topic_reward);
+		assert!(r.dust < 16, "dust {}", r.dust);
+		assert_eq!(treasury_before - treasury(), r.paid);
+		assert!(events().contains(&Event::RewardsPaid {
+			topic_id: TOPIC,
+			nonce: N1,
+			topic_reward: r.topic_reward,
+			paid: r.paid,
+			dust: r.dust,
+		}));
+		// U + V + W = E_t up to truncation; every role's fractions sum to 1.
+		let tasks: u128 = r.task_rewards.iter().sum();
+		assert!(r.topic_reward - tasks <= 3);
+		for role in [&r.inferers[..], &r.forecasters[..], &r.reputers[..]] {
+			let sum = Fixed::checked_sum(role.iter().map(|a| a.fraction)).unwrap();
+			assert!(sum.checked_sub(Fixed::ONE).unwrap().abs() <= Fixed::from_raw(10), "{sum}");
+		}
+		assert_eq!(r.inferers.len(), 3);
+		assert_eq!(r.forecasters.len(), 2);
+		assert_eq!(r.reputers.len(), 3);
+
+		// Workers hold their rewards (inferer and forecaster parts) and gained experience.
+		for (w, b) in WORKERS.iter().zip(before) {
+			let earned: u128 = r
+				.inferers
+				.iter()
+				.chain(r.forecasters.iter())
+				.filter(|a| a.who == *w)
+				.map(|a| a.paid)
+				.sum();
+			assert!(earned > 0);
+			assert_eq!(free(*w) - b, earned);
+			assert_eq!(
+				pallet_reputation::InclusionCounts::<Test>::get((TOPIC, Role::Inferer), w),
+				1
+			);
+		}
+		// Reputers' rewards compound into their held stake.
+		for (m, s) in REPUTERS.iter().zip(stakes) {
+			let a = r.reputers.iter().find(|a| a.who == *m).unwrap();
+			assert!(a.paid > 0 && a.delegators == 0);
+			assert_eq!(pallet_stake::StakeReputerAuthority::<Test>::get(TOPIC, m), s + a.paid);
+			assert_eq!(
+				Balances::balance_on_hold(&pallet_stake::HoldReason::ReputerStake.into(), m),
+				s + a.paid
+			);
+		}
+		// Next round's state: τ, smoothed fractions of every role, the σ history.
+		assert_eq!(ForecasterScoreRatio::<Test>::get(TOPIC), r.tau);
+		for (role, n) in [(Role::Inferer, 3), (Role::Forecaster, 2), (Role::Reputer, 3)] {
+			assert_eq!(SmoothedFractions::<Test>::get((TOPIC, role)).len(), n);
+		}
+		assert_eq!(ScoreHistory::<Test>::get((TOPIC, Role::Inferer)).len(), 3);
+		assert_eq!(MonthlyRewards::<Test>::get(), (r.topic_reward, r.task_rewards[2]));
+		Emissions::do_try_state().unwrap();
+		Stake::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn delegators_share_a_reputers_reward_and_never_claim_more_than_it() {
+	new_test_ext().execute_with(|| {
+		// Three delegators with odd amounts on reputer 12 (300 ALLO own).
+		let placements = [(30u64, 7 * ALLO + 13), (31, 100 * ALLO + 1), (32, 3 * ALLO / 7)];
+		for (d, amount) in placements {
+			assert_ok!(Stake::delegate_stake(signed(d), TOPIC, 12, amount));
+		}
+		round_until_settlement();
+		let pending_account = Stake::pending_rewards_account();
+		let pending_before = Balances::balance(&pending_account);
+		settle();
+		let r = LastRewards::<Test>::get(TOPIC).unwrap();
+		let a = r.reputers.iter().find(|a| a.who == 12).unwrap();
+		let delegated: u128 = placements.iter().map(|(_, x)| x).sum();
+		let stake = pallet_stake::StakeReputerAuthority::<Test>::get(TOPIC, 12) - (a.paid - a.delegators);
+		// trunc(X · D / S) with S the stake when paid.
+		assert_eq!(a.delegators, a.reward * delegated / stake);
+		assert!(a.delegators > 0);
+		assert_eq!(Balances::balance(&pending_account) - pending_before, a.delegators);
+		let mut claimed = 0;
+		for (d, _) in placements {
+			let owed = Stake::pending_delegator_reward(TOPIC, &d, &12);
+			let b = free(d);
+			assert_ok!(Stake::claim_delegator_reward(signed(d), TOPIC, 12));
+			assert_eq!(free(d) - b, owed);
+			// Nothing more to claim.
+			assert_eq!(Stake::pending_delegator_reward(TOPIC, &d, &12), 0);
+			claimed += owed;
+		}
+		assert!(claimed <= a.delegators);
+		assert!(a.delegators - claimed <= 4, "rounding loss {}", a.delegators - claimed);
+		Stake::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn without_reward_the_round_is_skipped_and_nothing_changes() {
+	new_test_ext().execute_with(|| {
+		round_until_settlement();
+		// No emission this block: E_t = 0.
+		RewardBlockEmission::<Test>::put(0);
+		let t = treasury();
+		settle();
+		assert!(events().contains(&Event::RewardsSkipped {
+			topic_id: TOPIC,
+			nonce: N1,
+			reason: SkipReason::NoReward
+		}));
+		assert!(LastRewards::<Test>::get(TOPIC).is_none());
+		assert_eq!(ForecasterScoreRatio::<Test>::get(TOPIC), Fixed::ZERO);
+		assert!(SmoothedFractions::<Test>::get((TOPIC, Role::Inferer)).is_empty());
+		assert_eq!(treasury(), t + RewardBlockEmission::<Test>::get());
+		assert_eq!(MonthlyRewards::<Test>::get(), (0, 0));
+		// The scores still join the σ history (spec 6.2).
+		assert_eq!(ScoreHistory::<Test>::get((TOPIC, Role::Inferer)).len(), 3);
+	});
+}
+
+#[test]
+fn fix_n_the_reputer_share_is_the_ratio_of_last_months_sums() {
+	new_test_ext().execute_with(|| {
+		round_until_settlement();
+		settle();
+		let r = LastRewards::<Test>::get(TOPIC).unwrap();
+		assert_eq!(ReputerShare::<Test>::get(), fx("0.3"));
+		// Block 101 starts the second month.
+		run_to_block(BLOCKS_PER_MONTH as u64 + 1);
+		let (total, w) = (r.topic_reward, r.task_rewards[2]);
+		let want = Fixed::from_base_units(w)
+			.unwrap()
+			.checked_div(Fixed::from_base_units(total).unwrap())
+			.unwrap();
+		assert_eq!(ReputerShare::<Test>::get(), want);
+		assert_eq!(MonthlyRewards::<Test>::get(), (0, 0));
+		assert_eq!(Emission::<Test>::get().last_recalculated, BLOCKS_PER_MONTH as u64 + 1);
+	});
+}
+
+#[test]
+fn governance_validates_and_forces_a_recalculation() {
+	new_test_ext().execute_with(|| {
+		run_to_block(2);
+		let good = Params::<Test>::get();
+		assert_noop!(
+			Emissions::update_params(signed(1), good.clone(), true),
+			sp_runtime::DispatchError::BadOrigin
+		);
+		let bad = MintParams { team_percent_of_total_supply: fx("0.2"), ..good.clone() };
+		assert_noop!(
+			Emissions::update_params(RuntimeOrigin::root(), bad, true),
+			Error::<Test>::InvalidMintParam { param: MintParam::SharesSum }
+		);
+		let bad = MintParams { f_emission: Fixed::ZERO, ..good.clone() };
+		assert_noop!(
+			Emissions::update_params(RuntimeOrigin::root(), bad, true),
+			Error::<Test>::InvalidMintParam { param: MintParam::FEmission }
+		);
+		// Half the yield cap: 0.01 per staked token from the next block.
+		let half = MintParams { maximum_monthly_percentage_yield: fx("0.00475"), ..good };
+		assert_ok!(Emissions::update_params(RuntimeOrigin::root(), half.clone(), true));
+		assert_eq!(Params::<Test>::get(), half);
+		run_to_block(3);
+		let e = Emission::<Test>::get();
+		assert_eq!(e.max_per_token, fx("0.01"));
+		// EMA: 0.1 · 0.01 + 0.9 · 0.02.
+		assert_eq!(e.per_token, Some(fx("0.019")));
+		assert_eq!(e.last_recalculated, 3);
+		assert_noop!(Emissions::recalculate_emission(signed(1)), sp_runtime::DispatchError::BadOrigin);
+		assert_ok!(Emissions::recalculate_emission(RuntimeOrigin::root()));
+		assert!(Emission::<Test>::get().pending);
+	});
+}
+
+proptest! {
+	#![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+
+	/// 100 years of monthly recalculations (two blocks a month) with a random staking level
+	/// each month for the first ten years, then a stable one: the ecosystem never mints past
+	/// its share, total issuance never exceeds the max supply, and once staking is stable the
+	/// emission per month decreases (year over year, after the EMA settled).
+	#[test]
+	fn a_century_of_emission_never_crosses_the_cap(
+		levels in proptest::collection::vec(1u128..600_000_000u128, 120),
+		stable in 50_000_000u128..600_000_000u128,
+	) {
+		genesis_ext().execute_with(|| {
+			pallet_topics::Params::<Test>::mutate(|p| p.blocks_per_month = 2);
+			let cap = Params::<Test>::get().ecosystem_cap();
+			let max = Params::<Test>::get().max_supply;
+			let mut monthly = Vec::new();
+			for month in 0u64..1200 {
+				let level = if month < 120 { levels[month as usize] } else { stable };
+				pallet_stake::TotalStake::<Test>::put(level * ALLO);
+				for b in [2 * month + 1, 2 * month + 2] {
+					System::set_block_number(b);
+					Emissions::on_initialize(b);
+					prop_assert!(EcosystemMinted::<Test>::get() <= cap);
+					prop_assert!(Balances::total_issuance() <= max);
+				}
+				monthly.push(Emission::<Test>::get().monthly_emission);
+			}
+			Emissions::do_try_state().unwrap();
+			// Stable from month 120; the EMA settles within ten years.
+			let yearly: Vec<u128> = monthly[240..].chunks(12).map(|y| y.iter().sum()).collect();
+			for w in yearly.windows(2) {
+				prop_assert!(w[1] <= w[0] + w[0] / 10_000, "{} after {}", w[1], w[0]);
+			}
+			prop_assert!(yearly.last().unwrap() < yearly.first().unwrap());
+			Ok(())
+		})?;
+	}
+}
