@@ -42,10 +42,11 @@ impl pallet_balances::Config for Test {
 
 parameter_types! {
 	pub const ExistentialDeposit: u128 = 1_000;
-	pub const EcosystemId: PalletId = PalletId(*b"allo/eco");
-	pub const PendingRewardsId: PalletId = PalletId(*b"allo/pdr");
-	pub const RewardsId: PalletId = PalletId(*b"allo/rwd");
-	pub const ValidatorPotId: PalletId = PalletId(*b"allo/val");
+	// u64 accounts keep only 4 bytes of a PalletId ("modl" + 4): the ids differ there.
+	pub const EcosystemId: PalletId = PalletId(*b"ecos/eco");
+	pub const PendingRewardsId: PalletId = PalletId(*b"pend/pdr");
+	pub const RewardsId: PalletId = PalletId(*b"rewa/rwd");
+	pub const ValidatorPotId: PalletId = PalletId(*b"vali/val");
 }
 
 impl pallet_topics::Config for Test {

@@ -184,7 +184,8 @@ fn a_settled_round_pays_every_actor_and_conserves_the_topic_reward() {
 		assert_eq!(r.topic_reward, e_blk * E as u128);
 		assert_eq!(r.paid + r.dust, r.topic_reward);
 		assert!(r.dust < 16, "dust {}", r.dust);
-		assert_eq!(treasury_before - treasury(), r.paid);
+		// The treasury paid exactly `paid`, then received the next block's share.
+		assert_eq!(treasury_before + RewardBlockEmission::<Test>::get() - treasury(), r.paid);
 		assert!(events().contains(&Event::RewardsPaid {
 			topic_id: TOPIC,
 			nonce: N1,
@@ -194,7 +195,7 @@ fn a_settled_round_pays_every_actor_and_conserves_the_topic_reward() {
 		}));
 		// U + V + W = E_t up to truncation; every role's fractions sum to 1.
 		let tasks: u128 = r.task_rewards.iter().sum();
-		assert!(r.topic_reward - tasks <= 3);
+		assert!(r.topic_reward.abs_diff(tasks) <= r.topic_reward / 1_000_000_000_000_000, "{tasks}");
 		for role in [&r.inferers[..], &r.forecasters[..], &r.reputers[..]] {
 			let sum = Fixed::checked_sum(role.iter().map(|a| a.fraction)).unwrap();
 			assert!(sum.checked_sub(Fixed::ONE).unwrap().abs() <= Fixed::from_raw(10), "{sum}");
@@ -272,7 +273,10 @@ fn delegators_share_a_reputers_reward_and_never_claim_more_than_it() {
 			claimed += owed;
 		}
 		assert!(claimed <= a.delegators);
-		assert!(a.delegators - claimed <= 4, "rounding loss {}", a.delegators - claimed);
+		// Rounding (spec 1.3, down in favour of the pool): the accumulator loses less than
+		// D/10^18 + 1 base units, each claim's floor less than one.
+		let bound = delegated / 1_000_000_000_000_000_000 + 1 + placements.len() as u128;
+		assert!(a.delegators - claimed <= bound, "rounding loss {}", a.delegators - claimed);
 		Stake::do_try_state().unwrap();
 	});
 }
@@ -394,3 +398,4 @@ proptest! {
 		})?;
 	}
 }
+

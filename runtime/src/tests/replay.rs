@@ -479,6 +479,15 @@ fn simulator_rows_300_to_305_replay_through_the_runtime() {
 			active_forecaster_quantile: fx("0.25"),
 			active_reputer_quantile: fx("0.25"),
 		};
+		// The simulator's reward settings (spec 10.4: p = 3, 3 and 1 for inferers, forecasters
+		// and reputers; the network defaults are 1, 3 and 3).
+		pallet_topics::Params::<Runtime>::mutate(|p| {
+			p.p_reward_inference = fx("3");
+			p.p_reward_forecast = fx("3");
+			p.p_reward_reputer = fx("1");
+			p.c_reward_inference = fx("0.75");
+			p.c_reward_forecast = fx("0.75");
+		});
 		let topic = pallet_topics::NextTopicId::<Runtime>::get();
 		assert_ok!(Topics::create_topic(signed(&creator), config));
 		for a in everyone.iter().take(INFERERS + FORECASTERS) {
