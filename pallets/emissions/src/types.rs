@@ -10,8 +10,9 @@ use frame_support::{
 use scale_info::TypeInfo;
 use serde::{Deserialize, Serialize};
 
+/// A fixed-point constant from millionths (callers pass small literals).
 const fn fx_micro(micro: i128) -> Fixed {
-	Fixed::from_raw(micro * 1_000_000_000_000)
+	Fixed::from_raw(micro.saturating_mul(1_000_000_000_000))
 }
 
 /// The mint parameters of spec 8.1 (shares of the max supply, the emission rates). The
@@ -244,6 +245,7 @@ pub type ActorRewards<AccountId, S> = BoundedVec<ActorReward<AccountId>, S>;
 )]
 #[scale_info(skip_type_params(MaxInferers, MaxForecasters, MaxReputers))]
 #[codec(mel_bound(AccountId: MaxEncodedLen, BlockNumber: MaxEncodedLen))]
+#[allow(clippy::multiple_bound_locations)]
 pub struct TopicRewards<
 	AccountId: Clone + PartialEq + Eq + core::fmt::Debug,
 	BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,

@@ -22,9 +22,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn recalculate() -> Weight { Weight::from_parts(200_000_000, 20000).saturating_add(T::DbWeight::get().reads_writes(12, 4)) }
 	fn pay_round(i: u32, f: u32, r: u32, ) -> Weight {
 		Weight::from_parts(500_000_000, 50000)
-			.saturating_add(Weight::from_parts(20_000_000, 3000).saturating_mul((i + f + r).into()))
+			.saturating_add(Weight::from_parts(20_000_000, 3000).saturating_mul(i.saturating_add(f).saturating_add(r).into()))
 			.saturating_add(T::DbWeight::get().reads_writes(20, 10))
-			.saturating_add(T::DbWeight::get().reads_writes(8, 8).saturating_mul((i + f + r).into()))
+			.saturating_add(T::DbWeight::get().reads_writes(8, 8).saturating_mul(i.saturating_add(f).saturating_add(r).into()))
 	}
 }
 
@@ -34,6 +34,6 @@ impl WeightInfo for () {
 	fn emit_block() -> Weight { Weight::from_parts(200_000_000, 20000) }
 	fn recalculate() -> Weight { Weight::from_parts(200_000_000, 20000) }
 	fn pay_round(i: u32, f: u32, r: u32, ) -> Weight {
-		Weight::from_parts(500_000_000, 50000).saturating_add(Weight::from_parts(20_000_000, 3000).saturating_mul((i + f + r).into()))
+		Weight::from_parts(500_000_000, 50000).saturating_add(Weight::from_parts(20_000_000, 3000).saturating_mul(i.saturating_add(f).saturating_add(r).into()))
 	}
 }
