@@ -204,8 +204,6 @@ pub mod pallet {
 		/// A recalculation could not run (no stake yet, or the supply is inconsistent): the
 		/// previous emission stays and it is tried again next block.
 		EmissionRecalculationDeferred { reason: RecalculationFailure },
-		/// The ecosystem minted `amount` (its total is `minted`).
-		EcosystemMinted { amount: u128, minted: u128 },
 		/// Governance changed the mint parameters.
 		ParamsUpdated,
 		/// A settled round was paid: E_t = `topic_reward` = `paid` + `dust`.

@@ -282,7 +282,7 @@ fn delegators_share_a_reputers_reward_and_never_claim_more_than_it() {
 }
 
 #[test]
-fn without_reward_the_round_is_skipped_and_nothing_changes() {
+fn fix_m_a_round_without_reward_is_skipped_and_changes_nothing() {
 	new_test_ext().execute_with(|| {
 		round_until_settlement();
 		// No emission this block: E_t = 0.

@@ -10,6 +10,7 @@ pub mod pallet_balances;
 pub mod pallet_sudo;
 pub mod pallet_timestamp;
 pub mod pallet_utility;
+pub mod pallet_vesting;
 
 pub use block_weights::BlockExecutionWeight;
 pub use extrinsic_weights::ExtrinsicBaseWeight;
