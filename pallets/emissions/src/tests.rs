@@ -399,3 +399,47 @@ proptest! {
 	}
 }
 
+
+proptest! {
+	#![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+	/// Any number of delegators with odd amounts on any reputers: the round conserves its
+	/// reward (paid + dust = E_t, the treasury paid exactly `paid`), no delegator can claim
+	/// more than its reputer's delegators were given, and the stake invariants hold.
+	#[test]
+	fn delegated_rounds_conserve_and_never_overpay(
+		placements in proptest::collection::vec((0usize..3, 1u128..50_000_000_000_000_000_000u128), 1..8),
+	) {
+		new_test_ext().execute_with(|| {
+			for (d, (r, amount)) in placements.iter().enumerate() {
+				let delegator = 20 + d as u64;
+				prop_assert!(Stake::delegate_stake(signed(delegator), TOPIC, REPUTERS[*r], *amount).is_ok());
+			}
+			round_until_settlement();
+			let before = treasury();
+			settle();
+			let round = LastRewards::<Test>::get(TOPIC).unwrap();
+			prop_assert_eq!(round.paid + round.dust, round.topic_reward);
+			prop_assert_eq!(before + RewardBlockEmission::<Test>::get() - treasury(), round.paid);
+			for reputer in REPUTERS {
+				let given = round.reputers.iter().find(|a| a.who == reputer).map(|a| a.delegators).unwrap();
+				let mut claimed = 0;
+				for (d, (r, _)) in placements.iter().enumerate() {
+					if REPUTERS[*r] != reputer {
+						continue;
+					}
+					let delegator = 20 + d as u64;
+					let owed = Stake::pending_delegator_reward(TOPIC, &delegator, &reputer);
+					let b = free(delegator);
+					prop_assert!(Stake::claim_delegator_reward(signed(delegator), TOPIC, reputer).is_ok());
+					prop_assert_eq!(free(delegator) - b, owed);
+					claimed += owed;
+				}
+				prop_assert!(claimed <= given, "{} claimed of {}", claimed, given);
+			}
+			Stake::do_try_state().unwrap();
+			Emissions::do_try_state().unwrap();
+			Ok(())
+		})?;
+	}
+}
