@@ -10,7 +10,10 @@ use std::{path::PathBuf, process::Command};
 const CODE_KEY: &str = "0x3a636f6465";
 
 fn repo_root() -> PathBuf {
-	PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())).join("..")
+	PathBuf::from(
+		std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()),
+	)
+	.join("..")
 }
 
 fn export(chain: &str, raw: bool) -> Value {

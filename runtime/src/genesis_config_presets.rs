@@ -10,18 +10,18 @@ use crate::{
 	SessionConfig, SessionKeys, SudoConfig, TopicsConfig, VestingConfig, ALLO,
 	BABE_GENESIS_EPOCH_CONFIG,
 };
+use alloc::{vec, vec::Vec};
 use allora_math::Fixed;
+use frame_support::build_struct_json_patch;
 use frame_support::PalletId;
 use pallet_emissions::MintParams;
-use sp_runtime::traits::AccountIdConversion;
-use alloc::{vec, vec::Vec};
-use frame_support::build_struct_json_patch;
 use pallet_topics::NetworkParams;
 use serde_json::Value;
 use sp_consensus_babe::AuthorityId as BabeId;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+use sp_runtime::traits::AccountIdConversion;
 
 /// Balance of each funded development account: one million ALLO.
 pub const DEV_ENDOWMENT: Balance = 1_000_000 * ALLO;

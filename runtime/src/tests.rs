@@ -89,7 +89,10 @@ fn development_preset_has_alice_as_sole_validator_and_sudo() {
 		}
 		let p = pallet_emissions::MintParams::default();
 		assert_eq!(p.ecosystem_cap(), 359_500_000 * ALLO);
-		assert_eq!(Balances::total_issuance(), MAX_SUPPLY - p.ecosystem_cap() + 4 * EXISTENTIAL_DEPOSIT);
+		assert_eq!(
+			Balances::total_issuance(),
+			MAX_SUPPLY - p.ecosystem_cap() + 4 * EXISTENTIAL_DEPOSIT
+		);
 		let fnd = genesis_config_presets::allocation_account(genesis_config_presets::FOUNDATION);
 		assert_eq!(Balances::free_balance(fnd), 100_000_000 * ALLO);
 		let funded = Sr25519Keyring::iter().count() as u128;

@@ -41,7 +41,10 @@ fn full_history<T: Config>(topic_id: TopicId) {
 		let list: Vec<_> = others
 			.iter()
 			.map(|a| {
-				let v = RegretValue { value: Fixed::from_rational(1, 100).unwrap_or(Fixed::ONE), nonce: 1u32.into() };
+				let v = RegretValue {
+					value: Fixed::from_rational(1, 100).unwrap_or(Fixed::ONE),
+					nonce: 1u32.into(),
+				};
 				(a.clone(), v)
 			})
 			.collect();
@@ -56,7 +59,9 @@ fn settled_round<T: Config>(i: u32, f: u32, r: u32) -> (TopicId, SettledRound<T:
 	let topic_id = pallet_topics::benchmarking::new_topic::<T>(&creator);
 	pallet_topics::PreviousTopicWeight::<T>::insert(topic_id, Fixed::ONE);
 	pallet_topics::TotalSumPreviousTopicWeights::<T>::put(Fixed::ONE);
-	assert!(<T as Config>::Currency::mint_into(&Pallet::<T>::rewards_account(), 1_000 * ALLO).is_ok());
+	assert!(
+		<T as Config>::Currency::mint_into(&Pallet::<T>::rewards_account(), 1_000 * ALLO).is_ok()
+	);
 	RewardBlockEmission::<T>::put(ALLO);
 	full_history::<T>(topic_id);
 	let inferers = accounts::<T>("inferer", i);
@@ -66,7 +71,9 @@ fn settled_round<T: Config>(i: u32, f: u32, r: u32) -> (TopicId, SettledRound<T:
 		let m = u32::try_from(m).unwrap_or(0);
 		let origin = || RawOrigin::Signed(who.clone());
 		assert!(pallet_stake::Pallet::<T>::register_reputer(origin().into(), topic_id).is_ok());
-		assert!(pallet_stake::Pallet::<T>::add_stake(origin().into(), topic_id, 1_000 * ALLO).is_ok());
+		assert!(
+			pallet_stake::Pallet::<T>::add_stake(origin().into(), topic_id, 1_000 * ALLO).is_ok()
+		);
 		let delegator = pallet_topics::benchmarking::funded::<T>("delegator", m);
 		let placed = pallet_stake::Pallet::<T>::delegate_stake(
 			RawOrigin::Signed(delegator).into(),
@@ -93,8 +100,8 @@ mod benchmarks {
 
 	#[benchmark]
 	fn update_params() -> Result<(), BenchmarkError> {
-		let origin =
-			<T as Config>::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin = <T as Config>::GovernanceOrigin::try_successful_origin()
+			.map_err(|_| BenchmarkError::Weightless)?;
 		let params = MintParams::default();
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, params.clone(), true);
@@ -104,8 +111,8 @@ mod benchmarks {
 
 	#[benchmark]
 	fn recalculate_emission() -> Result<(), BenchmarkError> {
-		let origin =
-			<T as Config>::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin = <T as Config>::GovernanceOrigin::try_successful_origin()
+			.map_err(|_| BenchmarkError::Weightless)?;
 		Emission::<T>::mutate(|e| e.pending = false);
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin);

@@ -172,7 +172,11 @@ impl<T: Config> Pallet<T> {
 		let block_emission = Emission::<T>::get().block_emission;
 		let eco = Self::ecosystem_account();
 		let reducible = || {
-			<T as Config>::Currency::reducible_balance(&eco, Preservation::Preserve, Fortitude::Polite)
+			<T as Config>::Currency::reducible_balance(
+				&eco,
+				Preservation::Preserve,
+				Fortitude::Polite,
+			)
 		};
 		let available = reducible();
 		if block_emission > available {
@@ -190,8 +194,9 @@ impl<T: Config> Pallet<T> {
 		let validators = share_of(pay, validators_share);
 		let to_rewards = pay.saturating_sub(validators);
 		let send = |to: &T::AccountId, amount: u128| {
-			amount > 0 &&
-				<T as Config>::Currency::transfer(&eco, to, amount, Preservation::Preserve).is_ok()
+			amount > 0
+				&& <T as Config>::Currency::transfer(&eco, to, amount, Preservation::Preserve)
+					.is_ok()
 		};
 		send(&Self::validator_pot(), validators);
 		let paid = send(&Self::rewards_account(), to_rewards);

@@ -2,13 +2,13 @@
 //! wired as the chain's runtime wires them (reputation hands settled rounds to this pallet).
 
 use crate as pallet_emissions;
-use pallet_reputation::{LossBundle, LossBundleOf};
 use allora_math::Fixed;
 use frame_support::{
 	assert_ok, derive_impl, parameter_types,
 	traits::{ConstU32, Hooks},
 	BoundedVec, PalletId,
 };
+use pallet_reputation::{LossBundle, LossBundleOf};
 use pallet_topics::{NetworkParams, TopicConfig};
 use sp_runtime::BuildStorage;
 

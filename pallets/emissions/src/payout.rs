@@ -114,7 +114,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The stored smoothed fractions of `who` in (topic, role), aligned.
-	fn previous_smoothed(topic_id: TopicId, role: Role, who: &[&T::AccountId]) -> Vec<Option<Fixed>> {
+	fn previous_smoothed(
+		topic_id: TopicId,
+		role: Role,
+		who: &[&T::AccountId],
+	) -> Vec<Option<Fixed>> {
 		let stored: BTreeMap<T::AccountId, Fixed> = SmoothedFractions::<T>::get((topic_id, role))
 			.into_iter()
 			.map(|(a, v)| (a, v.value))
@@ -191,8 +195,12 @@ impl<T: Config> Pallet<T> {
 				let update: BTreeMap<T::AccountId, Fixed> =
 					ids.iter().cloned().zip(smoothed.iter().copied()).collect();
 				SmoothedFractions::<T>::mutate((topic_id, *role), |list| {
-					let merged =
-						merge(list.clone().into_inner(), update, nonce, cap(T::MaxTrackedActors::get()));
+					let merged = merge(
+						list.clone().into_inner(),
+						update,
+						nonce,
+						cap(T::MaxTrackedActors::get()),
+					);
 					*list = BoundedVec::truncate_from(merged);
 				});
 			}
@@ -263,8 +271,8 @@ impl<T: Config> Pallet<T> {
 		fraction: Fixed,
 		reward: u128,
 	) -> ActorReward<T::AccountId> {
-		let paid = if reward > 0 &&
-			<T as Config>::Currency::transfer(
+		let paid = if reward > 0
+			&& <T as Config>::Currency::transfer(
 				&Self::rewards_account(),
 				who,
 				reward,
@@ -293,8 +301,8 @@ impl<T: Config> Pallet<T> {
 		let stake = pallet_stake::StakeReputerAuthority::<T>::get(topic_id, who);
 		let (to_delegators, own) = rewards::delegator_split(reward, delegated, stake);
 		let treasury = Self::rewards_account();
-		let delegators_paid = to_delegators > 0 &&
-			with_storage_layer(|| -> DispatchResult {
+		let delegators_paid = to_delegators > 0
+			&& with_storage_layer(|| -> DispatchResult {
 				<T as Config>::Currency::transfer(
 					&treasury,
 					&pallet_stake::Pallet::<T>::pending_rewards_account(),
@@ -304,8 +312,8 @@ impl<T: Config> Pallet<T> {
 				pallet_stake::Pallet::<T>::add_delegator_rewards(topic_id, who, to_delegators)
 			})
 			.is_ok();
-		let own_paid = own > 0 &&
-			with_storage_layer(|| -> DispatchResult {
+		let own_paid = own > 0
+			&& with_storage_layer(|| -> DispatchResult {
 				<T as Config>::Currency::transfer(&treasury, who, own, Preservation::Preserve)?;
 				pallet_stake::Pallet::<T>::compound_reward(topic_id, who, own)
 			})

@@ -89,7 +89,11 @@ pub const FORECASTERS: usize = 1;
 pub const REPUTERS: usize = 2;
 
 /// A role's entropy and smoothed fractions (0 and none without actors).
-fn entropy(fr: &[Fixed], previous: &[Option<Fixed>], s: &RewardSettings) -> Result<(Fixed, Option<Vec<Fixed>>)> {
+fn entropy(
+	fr: &[Fixed],
+	previous: &[Option<Fixed>],
+	s: &RewardSettings,
+) -> Result<(Fixed, Option<Vec<Fixed>>)> {
 	if fr.is_empty() {
 		return Ok((Fixed::ZERO, None));
 	}

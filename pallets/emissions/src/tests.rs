@@ -195,7 +195,10 @@ fn a_settled_round_pays_every_actor_and_conserves_the_topic_reward() {
 		}));
 		// U + V + W = E_t up to truncation; every role's fractions sum to 1.
 		let tasks: u128 = r.task_rewards.iter().sum();
-		assert!(r.topic_reward.abs_diff(tasks) <= r.topic_reward / 1_000_000_000_000_000, "{tasks}");
+		assert!(
+			r.topic_reward.abs_diff(tasks) <= r.topic_reward / 1_000_000_000_000_000,
+			"{tasks}"
+		);
 		for role in [&r.inferers[..], &r.forecasters[..], &r.reputers[..]] {
 			let sum = Fixed::checked_sum(role.iter().map(|a| a.fraction)).unwrap();
 			assert!(sum.checked_sub(Fixed::ONE).unwrap().abs() <= Fixed::from_raw(10), "{sum}");
@@ -257,7 +260,8 @@ fn delegators_share_a_reputers_reward_and_never_claim_more_than_it() {
 		let r = LastRewards::<Test>::get(TOPIC).unwrap();
 		let a = r.reputers.iter().find(|a| a.who == 12).unwrap();
 		let delegated: u128 = placements.iter().map(|(_, x)| x).sum();
-		let stake = pallet_stake::StakeReputerAuthority::<Test>::get(TOPIC, 12) - (a.paid - a.delegators);
+		let stake =
+			pallet_stake::StakeReputerAuthority::<Test>::get(TOPIC, 12) - (a.paid - a.delegators);
 		// trunc(X · D / S) with S the stake when paid.
 		assert_eq!(a.delegators, a.reward * delegated / stake);
 		assert!(a.delegators > 0);
@@ -353,7 +357,10 @@ fn governance_validates_and_forces_a_recalculation() {
 		// EMA: 0.1 · 0.01 + 0.9 · 0.02.
 		assert_eq!(e.per_token, Some(fx("0.019")));
 		assert_eq!(e.last_recalculated, 3);
-		assert_noop!(Emissions::recalculate_emission(signed(1)), sp_runtime::DispatchError::BadOrigin);
+		assert_noop!(
+			Emissions::recalculate_emission(signed(1)),
+			sp_runtime::DispatchError::BadOrigin
+		);
 		assert_ok!(Emissions::recalculate_emission(RuntimeOrigin::root()));
 		assert!(Emission::<Test>::get().pending);
 	});
@@ -398,7 +405,6 @@ proptest! {
 		})?;
 	}
 }
-
 
 proptest! {
 	#![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]

@@ -318,7 +318,9 @@ pub struct TopicRewardsView<AccountId, BlockNumber> {
 }
 
 /// The supply as the emission sees it, for clients (base units).
-#[derive(Clone, Default, PartialEq, Eq, Debug, Encode, Decode, TypeInfo, Serialize, Deserialize)]
+#[derive(
+	Clone, Default, PartialEq, Eq, Debug, Encode, Decode, TypeInfo, Serialize, Deserialize,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct SupplyInfo {
 	/// The hard cap.
@@ -344,7 +346,9 @@ pub struct SupplyInfo {
 }
 
 /// The emission for clients.
-#[derive(Clone, Default, PartialEq, Eq, Debug, Encode, Decode, TypeInfo, Serialize, Deserialize)]
+#[derive(
+	Clone, Default, PartialEq, Eq, Debug, Encode, Decode, TypeInfo, Serialize, Deserialize,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct EmissionInfo<BlockNumber> {
 	/// The state of the last recalculation.

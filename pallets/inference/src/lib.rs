@@ -523,7 +523,8 @@ pub mod pallet {
 			max: usize,
 		) -> alloc::vec::Vec<BlockNumberFor<T>> {
 			let mut nonces = ReputerNonces::<T>::get(topic_id).into_inner();
-			let due: alloc::vec::Vec<_> = nonces.iter().rev().filter(|n| is_due(n)).take(max).copied().collect();
+			let due: alloc::vec::Vec<_> =
+				nonces.iter().rev().filter(|n| is_due(n)).take(max).copied().collect();
 			if due.is_empty() {
 				return due;
 			}

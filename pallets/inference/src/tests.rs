@@ -456,7 +456,11 @@ fn a_forecast_longer_than_the_storage_bound_does_not_decode() {
 fn sortition_csv() -> Option<String> {
 	let shared =
 		std::env::var_os("ALLORA_SHARED_DIR").map(std::path::PathBuf::from).unwrap_or_else(|| {
-			std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())).join("../../../shared")
+			std::path::PathBuf::from(
+				std::env::var_os("CARGO_MANIFEST_DIR")
+					.unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()),
+			)
+			.join("../../../shared")
 		});
 	let path = shared.join("data/allora-sortition-sim-epochs.csv");
 	match std::fs::read_to_string(&path) {

@@ -46,7 +46,10 @@ fn accounts<T: Config>(name: &'static str, n: u32) -> Vec<T::AccountId> {
 
 /// A topic and a closed worker nonce with `i` inferers and `f` forecasters (one element each);
 /// its reputer nonce waits behind a full list of other nonces.
-fn round<T: Config>(i: u32, f: u32) -> (TopicId, BlockNumberFor<T>, Vec<T::AccountId>, Vec<T::AccountId>) {
+fn round<T: Config>(
+	i: u32,
+	f: u32,
+) -> (TopicId, BlockNumberFor<T>, Vec<T::AccountId>, Vec<T::AccountId>) {
 	let creator = pallet_topics::benchmarking::funded::<T>("creator", 0);
 	let topic_id = pallet_topics::benchmarking::new_topic::<T>(&creator);
 	let inferers = accounts::<T>("inferer", i);
@@ -68,14 +71,19 @@ fn round<T: Config>(i: u32, f: u32) -> (TopicId, BlockNumberFor<T>, Vec<T::Accou
 		.collect();
 	pallet_inference::Forecasts::<T>::insert(topic_id, nonce, BoundedVec::truncate_from(forecasts));
 	let max = <T as pallet_topics::Config>::MaxUnfulfilledNonces::get();
-	let mut nonces: Vec<BlockNumberFor<T>> = (1..max).map(|n| (2000u32.saturating_add(n)).into()).collect();
+	let mut nonces: Vec<BlockNumberFor<T>> =
+		(1..max).map(|n| (2000u32.saturating_add(n)).into()).collect();
 	nonces.push(nonce);
 	pallet_inference::ReputerNonces::<T>::insert(topic_id, BoundedVec::truncate_from(nonces));
 	(topic_id, nonce, inferers, forecasters)
 }
 
 /// A bundle over the snapshot with every list full; losses vary with `m`.
-fn full_bundle<T: Config>(m: u32, inferers: &[T::AccountId], forecasters: &[T::AccountId]) -> LossBundleOf<T> {
+fn full_bundle<T: Config>(
+	m: u32,
+	inferers: &[T::AccountId],
+	forecasters: &[T::AccountId],
+) -> LossBundleOf<T> {
 	let mut e = 0u32;
 	let mut next = || {
 		e = e.saturating_add(1);
@@ -100,7 +108,10 @@ fn full_bundle<T: Config>(m: u32, inferers: &[T::AccountId], forecasters: &[T::A
 }
 
 /// One loss per account.
-fn singles<A: Clone, S: Get<u32>>(list: &[A], next: &mut dyn FnMut() -> Fixed) -> BoundedVec<(A, Fixed), S> {
+fn singles<A: Clone, S: Get<u32>>(
+	list: &[A],
+	next: &mut dyn FnMut() -> Fixed,
+) -> BoundedVec<(A, Fixed), S> {
 	BoundedVec::truncate_from(list.iter().map(|a| (a.clone(), next())).collect::<Vec<_>>())
 }
 
@@ -127,7 +138,11 @@ mod benchmarks {
 		let mut members = Vec::new();
 		for m in 0..max_reputers::<T>() {
 			let who = reputer::<T>(topic_id, m);
-			LossBundles::<T>::insert((topic_id, nonce), &who, full_bundle::<T>(m, &inferers, &forecasters));
+			LossBundles::<T>::insert(
+				(topic_id, nonce),
+				&who,
+				full_bundle::<T>(m, &inferers, &forecasters),
+			);
 			members.push(who);
 		}
 		members.sort();
@@ -153,7 +168,11 @@ mod benchmarks {
 		let mut members = Vec::new();
 		for m in 0..r {
 			let who = reputer::<T>(topic_id, m);
-			LossBundles::<T>::insert((topic_id, nonce), &who, full_bundle::<T>(m, &inferers, &forecasters));
+			LossBundles::<T>::insert(
+				(topic_id, nonce),
+				&who,
+				full_bundle::<T>(m, &inferers, &forecasters),
+			);
 			members.push(who);
 		}
 		members.sort();

@@ -106,7 +106,12 @@ pub fn validate<T: Config>(
 /// losses are dropped when at most one inferer loss remains. `None` without combined and
 /// naive losses.
 pub fn to_value_bundle<A: Ord + Clone + PartialEq + Eq + core::fmt::Debug>(
-	b: &LossBundle<A, impl frame_support::traits::Get<u32>, impl frame_support::traits::Get<u32>, impl frame_support::traits::Get<u32>>,
+	b: &LossBundle<
+		A,
+		impl frame_support::traits::Get<u32>,
+		impl frame_support::traits::Get<u32>,
+		impl frame_support::traits::Get<u32>,
+	>,
 	snapshot: &Snapshot<A>,
 ) -> Option<ValueBundle<A>> {
 	let mut v = ValueBundle::new(b.combined_value?, b.naive_value?);

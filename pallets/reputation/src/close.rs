@@ -10,12 +10,7 @@ use allora_synthesis::{
 	losses::{self, ValueBundle},
 	regrets, scores, RegretParams, ReputerParams,
 };
-use frame_support::{
-	storage::with_storage_layer,
-	traits::Get,
-	weights::Weight,
-	BoundedVec,
-};
+use frame_support::{storage::with_storage_layer, traits::Get, weights::Weight, BoundedVec};
 use frame_system::pallet_prelude::BlockNumberFor;
 use pallet_inference::{Role, ScoreEma};
 use pallet_topics::{EpochHooks, NetworkParams, Topic, TopicId};
@@ -122,7 +117,11 @@ impl<T: Config> Pallet<T> {
 
 	/// Closes reputer nonce `nonce` of `topic_id`: settles it in its own storage layer (all or
 	/// nothing, fix m's spirit) and removes its active set and bundles either way.
-	pub fn close_reputer_nonce(topic_id: TopicId, nonce: BlockNumberFor<T>, now: BlockNumberFor<T>) {
+	pub fn close_reputer_nonce(
+		topic_id: TopicId,
+		nonce: BlockNumberFor<T>,
+		now: BlockNumberFor<T>,
+	) {
 		let result = with_storage_layer(|| Self::settle(topic_id, nonce, now));
 		for reputer in ActiveReputers::<T>::take(topic_id, nonce) {
 			LossBundles::<T>::remove((topic_id, nonce), reputer);
@@ -206,9 +205,12 @@ impl<T: Config> Pallet<T> {
 			epsilon: topic.config.epsilon,
 		};
 		let previous = Self::stored_regrets(topic_id, topic.initial_regret);
-		let updated = regrets::updated_regrets(&net, &previous, topic.config.alpha_regret)
-			.map_err(failed)?;
-		let experienced = |role: Role, prior: &alloc::collections::BTreeMap<T::AccountId, Fixed>, ids: Vec<&T::AccountId>| -> Result<Vec<T::AccountId>, DropReason> {
+		let updated =
+			regrets::updated_regrets(&net, &previous, topic.config.alpha_regret).map_err(failed)?;
+		let experienced = |role: Role,
+		                   prior: &alloc::collections::BTreeMap<T::AccountId, Fixed>,
+		                   ids: Vec<&T::AccountId>|
+		 -> Result<Vec<T::AccountId>, DropReason> {
 			let mut out = Vec::new();
 			for id in ids {
 				let n = u64::from(InclusionCounts::<T>::get((topic_id, role), id));
@@ -222,8 +224,11 @@ impl<T: Config> Pallet<T> {
 		};
 		let exp_inferers =
 			experienced(Role::Inferer, &previous.inferer, updated.inferer.keys().collect())?;
-		let exp_forecasters =
-			experienced(Role::Forecaster, &previous.forecaster, updated.forecaster.keys().collect())?;
+		let exp_forecasters = experienced(
+			Role::Forecaster,
+			&previous.forecaster,
+			updated.forecaster.keys().collect(),
+		)?;
 		let values = regrets::experienced_values(&updated, &exp_inferers, &exp_forecasters);
 		let initial_regret = if values.is_empty() {
 			topic.initial_regret
@@ -271,8 +276,18 @@ impl<T: Config> Pallet<T> {
 			reputers.iter().map(|r| (r.reputer.clone(), r.score)).collect();
 		let alpha = topic.config.merit_sortition_alpha;
 		let rounds = [
-			(Role::Inferer, &inferer_scores.scores, inferer_scores.update_emas, topic.config.active_inferer_quantile),
-			(Role::Forecaster, &forecaster_scores.scores, forecaster_scores.update_emas, topic.config.active_forecaster_quantile),
+			(
+				Role::Inferer,
+				&inferer_scores.scores,
+				inferer_scores.update_emas,
+				topic.config.active_inferer_quantile,
+			),
+			(
+				Role::Forecaster,
+				&forecaster_scores.scores,
+				forecaster_scores.update_emas,
+				topic.config.active_forecaster_quantile,
+			),
 			(Role::Reputer, &reputer_scores, true, topic.config.active_reputer_quantile),
 		];
 		for (role, round, update, q) in rounds {
@@ -302,7 +317,11 @@ impl<T: Config> Pallet<T> {
 			round: SettledRound {
 				network_loss,
 				naive_loss: net.naive,
-				inferer_scores: inferer_scores.scores.iter().map(|(a, x)| (a.clone(), *x)).collect(),
+				inferer_scores: inferer_scores
+					.scores
+					.iter()
+					.map(|(a, x)| (a.clone(), *x))
+					.collect(),
 				forecaster_scores: forecaster_scores
 					.scores
 					.iter()

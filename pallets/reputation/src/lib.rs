@@ -153,7 +153,10 @@ pub mod pallet {
 		_,
 		Blake2_128Concat,
 		(TopicId, PairFamily),
-		BoundedVec<((T::AccountId, T::AccountId), RegretValue<BlockNumberFor<T>>), T::MaxRegretPairs>,
+		BoundedVec<
+			((T::AccountId, T::AccountId), RegretValue<BlockNumberFor<T>>),
+			T::MaxRegretPairs,
+		>,
 		ValueQuery,
 	>;
 
@@ -294,13 +297,13 @@ pub mod pallet {
 			);
 			let params = pallet_topics::Pallet::<T>::params();
 			ensure!(
-				pallet_stake::StakeReputerAuthority::<T>::get(topic_id, &reputer) >=
-					params.required_minimum_stake,
+				pallet_stake::StakeReputerAuthority::<T>::get(topic_id, &reputer)
+					>= params.required_minimum_stake,
 				Error::<T>::InsufficientStake
 			);
 			ensure!(
-				bundle.encoded_size() <=
-					usize::try_from(params.max_serialized_msg_length).unwrap_or(usize::MAX),
+				bundle.encoded_size()
+					<= usize::try_from(params.max_serialized_msg_length).unwrap_or(usize::MAX),
 				Error::<T>::PayloadTooLarge
 			);
 			bundle::validate::<T>(&bundle, &bundle::snapshot::<T>(topic_id, nonce))?;
@@ -383,7 +386,11 @@ pub mod pallet {
 				sortition::Admission::Evicted(evicted) => {
 					passive(&evicted);
 					LossBundles::<T>::remove((topic_id, nonce), &evicted);
-					Self::deposit_event(Event::ReputerEvicted { topic_id, nonce, reputer: evicted });
+					Self::deposit_event(Event::ReputerEvicted {
+						topic_id,
+						nonce,
+						reputer: evicted,
+					});
 					Self::deposit_event(submitted(false));
 				},
 				sortition::Admission::Added => Self::deposit_event(submitted(false)),
@@ -396,7 +403,8 @@ pub mod pallet {
 
 		/// The topic's stored listening coefficients, ascending by reputer.
 		pub fn listening_coefficients(topic_id: TopicId) -> alloc::vec::Vec<(T::AccountId, Fixed)> {
-			let mut all: alloc::vec::Vec<_> = ListeningCoefficients::<T>::iter_prefix(topic_id).collect();
+			let mut all: alloc::vec::Vec<_> =
+				ListeningCoefficients::<T>::iter_prefix(topic_id).collect();
 			all.sort_by(|a, b| a.0.cmp(&b.0));
 			all
 		}

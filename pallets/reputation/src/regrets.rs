@@ -176,7 +176,10 @@ impl<T: Config> TopicRegrets<T::AccountId> for Pallet<T> {
 			SingleFamily::NaiveInferer,
 			SingleFamily::OneInForecasterSelf,
 		] {
-			SingleRegrets::<T>::insert((topic_id, family), BoundedVec::truncate_from(single.clone()));
+			SingleRegrets::<T>::insert(
+				(topic_id, family),
+				BoundedVec::truncate_from(single.clone()),
+			);
 		}
 		for family in [
 			PairFamily::OneOutInfererInferer,

@@ -46,7 +46,13 @@ fn worker_round(nonce: u64) {
 			4 => Some(list(vec![element(2, "0.2"), element(3, "0.4")])),
 			_ => None,
 		};
-		assert_ok!(Inference::submit_worker_payload(signed(*w), TOPIC, nonce, Some(fx(v)), forecast));
+		assert_ok!(Inference::submit_worker_payload(
+			signed(*w),
+			TOPIC,
+			nonce,
+			Some(fx(v)),
+			forecast
+		));
 	}
 	run_to_block(nonce + W + 1);
 	assert!(pallet_inference::ReputerNonces::<Test>::get(TOPIC).contains(&nonce));
@@ -75,7 +81,10 @@ fn a_full_round_settles_like_the_synthesis_library() {
 		let snapshot = bundle::snapshot::<Test>(TOPIC, N1);
 		let stakes: Vec<Fixed> = REPUTERS
 			.iter()
-			.map(|r| Fixed::from_base_units(pallet_stake::StakeReputerAuthority::<Test>::get(TOPIC, r)).unwrap())
+			.map(|r| {
+				Fixed::from_base_units(pallet_stake::StakeReputerAuthority::<Test>::get(TOPIC, r))
+					.unwrap()
+			})
 			.collect();
 		let vbs: Vec<ValueBundle<u64>> =
 			bundles().iter().map(|(_, b)| bundle::to_value_bundle(b, &snapshot).unwrap()).collect();
@@ -139,8 +148,14 @@ fn a_full_round_settles_like_the_synthesis_library() {
 				Some(outcome.coefficients[i])
 			);
 		}
-		assert_eq!(round.inferer_scores, inferer_scores.scores.clone().into_iter().collect::<Vec<_>>());
-		assert_eq!(round.forecaster_scores, forecaster_scores.scores.clone().into_iter().collect::<Vec<_>>());
+		assert_eq!(
+			round.inferer_scores,
+			inferer_scores.scores.clone().into_iter().collect::<Vec<_>>()
+		);
+		assert_eq!(
+			round.forecaster_scores,
+			forecaster_scores.scores.clone().into_iter().collect::<Vec<_>>()
+		);
 		// First-time EMAs are the instant scores, stamped with the nonce.
 		for (w, s) in &inferer_scores.scores {
 			let ema = pallet_inference::ScoreEmas::<Test>::get((TOPIC, Role::Inferer), w).unwrap();
@@ -200,7 +215,12 @@ fn a_bundle_is_replaced_within_the_window_and_the_fee_is_paid() {
 		assert_eq!(ActiveReputers::<Test>::get(TOPIC, N1).into_inner(), vec![10]);
 		assert_eq!(
 			events().last(),
-			Some(&Event::LossBundleSubmitted { topic_id: TOPIC, nonce: N1, reputer: 10, replaced: true })
+			Some(&Event::LossBundleSubmitted {
+				topic_id: TOPIC,
+				nonce: N1,
+				reputer: 10,
+				replaced: true
+			})
 		);
 		// The last block of the window still accepts.
 		run_to_block(N1 + 2 * E);
@@ -215,47 +235,23 @@ fn bad_bundles_fail_with_named_errors_and_change_nothing() {
 		let b = full_bundle("-2");
 		// Before the window, for an open worker nonce, for nothing.
 		run_to_block(N1 + E - 1);
-		assert_noop!(
-			submit(10, TOPIC, N1, b.clone()),
-			Error::<Test>::OutsideReputerWindow
-		);
+		assert_noop!(submit(10, TOPIC, N1, b.clone()), Error::<Test>::OutsideReputerWindow);
 		run_to_block(N1 + E + 1);
-		assert_noop!(
-			submit(10, TOPIC, N1 + E, b.clone()),
-			Error::<Test>::WorkerNonceNotClosed
-		);
-		assert_noop!(
-			submit(10, TOPIC, 7, b.clone()),
-			Error::<Test>::UnknownReputerNonce
-		);
-		assert_noop!(
-			submit(10, 9, N1, b.clone()),
-			Error::<Test>::TopicNotFound
-		);
+		assert_noop!(submit(10, TOPIC, N1 + E, b.clone()), Error::<Test>::WorkerNonceNotClosed);
+		assert_noop!(submit(10, TOPIC, 7, b.clone()), Error::<Test>::UnknownReputerNonce);
+		assert_noop!(submit(10, 9, N1, b.clone()), Error::<Test>::TopicNotFound);
 		// Who: not a reputer; a reputer under the minimum stake.
-		assert_noop!(
-			submit(20, TOPIC, N1, b.clone()),
-			Error::<Test>::NotRegisteredReputer
-		);
+		assert_noop!(submit(20, TOPIC, N1, b.clone()), Error::<Test>::NotRegisteredReputer);
 		assert_ok!(Stake::register_reputer(signed(13), TOPIC));
 		assert_ok!(Stake::add_stake(signed(13), TOPIC, 49 * ALLO));
-		assert_noop!(
-			submit(13, TOPIC, N1, b.clone()),
-			Error::<Test>::InsufficientStake
-		);
+		assert_noop!(submit(13, TOPIC, N1, b.clone()), Error::<Test>::InsufficientStake);
 		// What: missing values, unknown workers, repeated entries.
 		let mut x = b.clone();
 		x.combined_value = None;
-		assert_noop!(
-			submit(10, TOPIC, N1, x),
-			Error::<Test>::MissingCombinedValue
-		);
+		assert_noop!(submit(10, TOPIC, N1, x), Error::<Test>::MissingCombinedValue);
 		let mut x = b.clone();
 		x.naive_value = None;
-		assert_noop!(
-			submit(10, TOPIC, N1, x),
-			Error::<Test>::MissingNaiveValue
-		);
+		assert_noop!(submit(10, TOPIC, N1, x), Error::<Test>::MissingNaiveValue);
 		let mut x = b.clone();
 		x.inferer_values = list(vec![(2, fx("1")), (30, fx("1"))]);
 		assert_noop!(
@@ -289,10 +285,7 @@ fn bad_bundles_fail_with_named_errors_and_change_nothing() {
 		);
 		// After the window.
 		run_to_block(N1 + 2 * E + 1);
-		assert_noop!(
-			submit(10, TOPIC, N1, b),
-			Error::<Test>::UnknownReputerNonce
-		);
+		assert_noop!(submit(10, TOPIC, N1, b), Error::<Test>::UnknownReputerNonce);
 	});
 }
 
@@ -316,7 +309,11 @@ fn a_full_reputer_set_admits_by_score_ema() {
 		assert_ok!(submit(13, TOPIC, N1, full_bundle("-2")));
 		assert_eq!(ActiveReputers::<Test>::get(TOPIC, N1).into_inner(), vec![10, 11, 12, 13]);
 		assert!(LossBundles::<Test>::get((TOPIC, N1), 14).is_none());
-		assert!(events().contains(&Event::ReputerEvicted { topic_id: TOPIC, nonce: N1, reputer: 14 }));
+		assert!(events().contains(&Event::ReputerEvicted {
+			topic_id: TOPIC,
+			nonce: N1,
+			reputer: 14
+		}));
 		// 14 is evaluated for this nonce already: a second try fails.
 		assert_noop!(
 			submit(14, TOPIC, N1, full_bundle("-2")),
@@ -350,10 +347,9 @@ fn the_close_queue_settles_one_per_block_and_a_full_queue_loses_nothing() {
 		}));
 		// Next epoch end (49) queues it; block 50 settles it.
 		run_to_block(N1 + 3 * E + 2);
-		assert!(events().iter().any(|e| matches!(
-			e,
-			Event::ReputerNonceClosed { nonce: N1, reputers: 1, .. }
-		)));
+		assert!(events()
+			.iter()
+			.any(|e| matches!(e, Event::ReputerNonceClosed { nonce: N1, reputers: 1, .. })));
 		assert!(!pallet_inference::ReputerNonces::<Test>::get(TOPIC).contains(&N1));
 	});
 }
@@ -367,7 +363,10 @@ fn a_nonce_without_a_staked_reputer_is_dropped_and_cleaned_up() {
 		// The minimum rises above every stake before the close.
 		assert_ok!(Topics::update_params(
 			RuntimeOrigin::root(),
-			Box::new(pallet_topics::ParamsUpdate { required_minimum_stake: Some(1_000 * ALLO), ..Default::default() })
+			Box::new(pallet_topics::ParamsUpdate {
+				required_minimum_stake: Some(1_000 * ALLO),
+				..Default::default()
+			})
 		));
 		run_to_block(N1 + 2 * E + 2);
 		assert!(events().contains(&Event::ReputerNonceDropped {

@@ -16,9 +16,13 @@ const NI: usize = 5;
 const NF: usize = 3;
 
 fn table() -> Option<Table> {
-	let shared = std::env::var_os("ALLORA_SHARED_DIR")
-		.map(PathBuf::from)
-		.unwrap_or_else(|| PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())).join("../../../shared"));
+	let shared = std::env::var_os("ALLORA_SHARED_DIR").map(PathBuf::from).unwrap_or_else(|| {
+		PathBuf::from(
+			std::env::var_os("CARGO_MANIFEST_DIR")
+				.unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()),
+		)
+		.join("../../../shared")
+	});
 	let path = shared.join("data/allora-sim-epochs.csv");
 	if !path.exists() {
 		assert!(std::env::var_os("CI").is_none(), "{} is missing in CI", path.display());

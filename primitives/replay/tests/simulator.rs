@@ -8,9 +8,13 @@ use std::path::PathBuf;
 /// The simulator file, from `$ALLORA_SHARED_DIR/data` or `../shared/data` beside the checkout.
 /// Missing data fails under CI and skips (loudly) elsewhere.
 fn simulator_csv() -> Option<PathBuf> {
-	let shared = std::env::var_os("ALLORA_SHARED_DIR")
-		.map(PathBuf::from)
-		.unwrap_or_else(|| PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())).join("../../../shared"));
+	let shared = std::env::var_os("ALLORA_SHARED_DIR").map(PathBuf::from).unwrap_or_else(|| {
+		PathBuf::from(
+			std::env::var_os("CARGO_MANIFEST_DIR")
+				.unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()),
+		)
+		.join("../../../shared")
+	});
 	let path = shared.join("data/allora-sim-epochs.csv");
 	if path.exists() {
 		return Some(path);
@@ -127,7 +131,10 @@ fn replay_matches_the_independent_oracle_on_other_shapes() {
 	let Some(path) = simulator_csv() else { return };
 	let oracle =
 		path.parent().and_then(|d| d.parent()).map(|s| s.join("oracle")).expect("shared dir");
-	let generator = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())).join("tests/oracle/generate_case.py");
+	let generator = PathBuf::from(
+		std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()),
+	)
+	.join("tests/oracle/generate_case.py");
 	for (ni, nf, nr, seed) in [(6, 5, 3, 1), (9, 6, 7, 2), (5, 5, 2, 3)] {
 		let out = match std::process::Command::new("python3")
 			.arg(&generator)

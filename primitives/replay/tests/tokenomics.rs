@@ -12,15 +12,17 @@
 
 use allora_math::Fixed;
 use allora_replay::{compare::relative_error, Table};
-use allora_synthesis::emission::{
-	locked_vesting, monthly_emission, EmissionParams, Supply,
-};
+use allora_synthesis::emission::{locked_vesting, monthly_emission, EmissionParams, Supply};
 use std::path::PathBuf;
 
 fn tokenomics() -> Option<Table> {
-	let shared = std::env::var_os("ALLORA_SHARED_DIR")
-		.map(PathBuf::from)
-		.unwrap_or_else(|| PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())).join("../../../shared"));
+	let shared = std::env::var_os("ALLORA_SHARED_DIR").map(PathBuf::from).unwrap_or_else(|| {
+		PathBuf::from(
+			std::env::var_os("CARGO_MANIFEST_DIR")
+				.unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()),
+		)
+		.join("../../../shared")
+	});
 	let path = shared.join("data/allora-tokenomics-sim-epochs.csv");
 	let text = match std::fs::read_to_string(&path) {
 		Ok(t) => t,
@@ -80,7 +82,8 @@ fn emission_columns_match_the_tokenomics_simulator_month_by_month() {
 		let circulating = g(prev, "network_tokens_circulating");
 		let mut staked = g(prev, "network_tokens_staked");
 		// The file's circulating supply, expressed as the locked amount the function takes.
-		let mut locked = max_supply.checked_sub(treasury).unwrap().checked_sub(circulating).unwrap();
+		let mut locked =
+			max_supply.checked_sub(treasury).unwrap().checked_sub(circulating).unwrap();
 		if (12..=36).contains(&month) {
 			// Spec 14.3: in the vesting months the simulator unlocks this month's tokens (as the
 			// chain's lock at the recalculation block does) and also stakes 75 % of them before

@@ -88,8 +88,13 @@ pub fn monthly_emission(
 	previous: Option<Fixed>,
 ) -> Result<MonthlyEmission> {
 	let circ = circulating(supply)?;
-	let target =
-		target_per_token(params.f_emission, supply.treasury, supply.staked, circ, supply.max_supply)?;
+	let target = target_per_token(
+		params.f_emission,
+		supply.treasury,
+		supply.staked,
+		circ,
+		supply.max_supply,
+	)?;
 	let max = max_per_token(params, reputer_share)?;
 	let capped = target.min(max);
 	let smoothed = ema(params.smoothing_degree, capped, previous.unwrap_or(capped))?;
@@ -149,12 +154,8 @@ mod tests {
 
 	#[test]
 	fn no_stake_and_negative_circulation_are_errors() {
-		let s = Supply {
-			max_supply: fx("100"),
-			treasury: fx("60"),
-			staked: fx("0"),
-			locked: fx("50"),
-		};
+		let s =
+			Supply { max_supply: fx("100"), treasury: fx("60"), staked: fx("0"), locked: fx("50") };
 		assert!(circulating(&s).is_err());
 		assert!(target_per_token(fx("0.025"), fx("1"), Fixed::ZERO, fx("1"), fx("1")).is_err());
 	}

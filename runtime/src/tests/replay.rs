@@ -37,7 +37,11 @@ const W: BlockNumber = 8;
 fn simulator() -> Option<Table> {
 	let shared =
 		std::env::var_os("ALLORA_SHARED_DIR").map(std::path::PathBuf::from).unwrap_or_else(|| {
-			std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())).join("../../shared")
+			std::path::PathBuf::from(
+				std::env::var_os("CARGO_MANIFEST_DIR")
+					.unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()),
+			)
+			.join("../../shared")
 		});
 	let path = shared.join("data/allora-sim-epochs.csv");
 	match std::fs::read_to_string(&path) {
@@ -101,7 +105,12 @@ impl Check<'_> {
 		}
 	}
 
-	fn list(&mut self, row: usize, values: &[(AccountId, Fixed)], column: impl Fn(&AccountId) -> String) {
+	fn list(
+		&mut self,
+		row: usize,
+		values: &[(AccountId, Fixed)],
+		column: impl Fn(&AccountId) -> String,
+	) {
 		for (a, v) in values {
 			self.cell(row, &column(a), *v);
 		}
@@ -156,13 +165,16 @@ fn row_regrets(t: &Table, row: usize) -> Regrets<AccountId> {
 }
 
 /// A bounded list.
-fn list<X: std::fmt::Debug, S: frame_support::traits::Get<u32>>(v: Vec<X>) -> frame_support::BoundedVec<X, S> {
+fn list<X: std::fmt::Debug, S: frame_support::traits::Get<u32>>(
+	v: Vec<X>,
+) -> frame_support::BoundedVec<X, S> {
 	v.try_into().unwrap()
 }
 
 /// Reputer m's bundle of row `row` (its losses judge the previous row's nonce).
 fn row_bundle(t: &Table, row: usize, m: usize) -> LossBundleOf<Runtime> {
-	let g = |x: String| t.get(row, &format!("reputer_{m}_loss_{x}")).unwrap_or_else(|| panic!("{x}"));
+	let g =
+		|x: String| t.get(row, &format!("reputer_{m}_loss_{x}")).unwrap_or_else(|| panic!("{x}"));
 	let mut pairs = vec![];
 	for k in 0..FORECASTERS {
 		for j in 0..INFERERS {
@@ -176,7 +188,9 @@ fn row_bundle(t: &Table, row: usize, m: usize) -> LossBundleOf<Runtime> {
 	LossBundle {
 		combined_value: Some(g("network_inference".into())),
 		naive_value: Some(g("naive_network_inference".into())),
-		inferer_values: list((0..INFERERS).map(|j| (inferer(j), g(format!("inference_{j}")))).collect()),
+		inferer_values: list(
+			(0..INFERERS).map(|j| (inferer(j), g(format!("inference_{j}")))).collect(),
+		),
 		forecaster_values: list(
 			(0..FORECASTERS)
 				.map(|k| (forecaster(k), g(format!("forecast_implied_inference_{k}"))))
@@ -217,7 +231,9 @@ fn check_synthesis(c: &mut Check, row: usize, topic: u64, nonce: BlockNumber) {
 	c.list(row, &b.one_out_forecaster_values, |a| {
 		format!("network_inference_oneout_{}", INFERERS + index(a))
 	});
-	c.list(row, &b.one_in_forecaster_values, |a| format!("network_naive_inference_onein_{}", index(a)));
+	c.list(row, &b.one_in_forecaster_values, |a| {
+		format!("network_naive_inference_onein_{}", index(a))
+	});
 	for (k, j, v) in &b.one_out_inferer_forecaster_values {
 		c.cell(row, &format!("forecast_implied_inference_{}_oneout_{}", index(k), index(j)), *v);
 	}
@@ -241,7 +257,11 @@ fn check_settlement(
 	});
 	c.list(row, &l.one_in_forecaster_values, |a| format!("network_naive_loss_onein_{}", index(a)));
 	for (k, j, v) in &l.one_out_inferer_forecaster_values {
-		c.cell(row, &format!("forecast_implied_inference_loss_{}_oneout_{}", index(k), index(j)), *v);
+		c.cell(
+			row,
+			&format!("forecast_implied_inference_loss_{}_oneout_{}", index(k), index(j)),
+			*v,
+		);
 	}
 	let worker = |a: &AccountId| {
 		if index_is_forecaster(a) {
@@ -300,7 +320,9 @@ fn check_rewards(c: &mut Check, row: usize, r: &TopicRewardsView<AccountId, Bloc
 	c.cell(row, "inferers_reward_fraction", share(r.task_rewards[0]));
 	c.cell(row, "forecasters_reward_fraction", share(r.task_rewards[1]));
 	c.cell(row, "reputers_reward_fraction", share(r.task_rewards[2]));
-	for (name, list) in [("inferer", &r.inferers), ("forecaster", &r.forecasters), ("reputer", &r.reputers)] {
+	for (name, list) in
+		[("inferer", &r.inferers), ("forecaster", &r.forecasters), ("reputer", &r.reputers)]
+	{
 		for a in list.iter() {
 			c.cell(row, &format!("{name}_reward_fraction_{}", index(&a.who)), a.fraction);
 			c.cell(row, &format!("{name}_reward_{}", index(&a.who)), allo(a.reward));
@@ -390,12 +412,19 @@ fn fixed(x: f64) -> Fixed {
 /// scores of rounds 299 and 298), the smoothed fractions of every role and τ.
 fn seed_reward_state(t: &Table, topic: u64) {
 	let g = |c: String| t.get(0, &c).unwrap_or_else(|| panic!("{c}"));
-	let inferer_history: Vec<Fixed> = (0..INFERERS).map(|j| g(format!("inferer_score_{j}"))).collect();
+	let inferer_history: Vec<Fixed> =
+		(0..INFERERS).map(|j| g(format!("inferer_score_{j}"))).collect();
 	let mut forecaster_history: Vec<Fixed> =
 		(0..FORECASTERS).map(|k| g(format!("forecaster_score_{k}"))).collect();
 	forecaster_history.extend(older_forecaster_scores(t).into_iter().map(fixed));
-	pallet_emissions::ScoreHistory::<Runtime>::insert((topic, Role::Inferer), list(inferer_history));
-	pallet_emissions::ScoreHistory::<Runtime>::insert((topic, Role::Forecaster), list(forecaster_history));
+	pallet_emissions::ScoreHistory::<Runtime>::insert(
+		(topic, Role::Inferer),
+		list(inferer_history),
+	);
+	pallet_emissions::ScoreHistory::<Runtime>::insert(
+		(topic, Role::Forecaster),
+		list(forecaster_history),
+	);
 	let smoothed = |name: &str, accounts: Vec<AccountId>| {
 		let v: Vec<(AccountId, RegretValue<BlockNumber>)> = accounts
 			.into_iter()
@@ -418,7 +447,10 @@ fn seed_reward_state(t: &Table, topic: u64) {
 		(topic, Role::Reputer),
 		smoothed("reputer", (0..REPUTERS).map(reputer).collect()),
 	);
-	pallet_emissions::ForecasterScoreRatio::<Runtime>::insert(topic, g("forecaster_score_ratio".into()));
+	pallet_emissions::ForecasterScoreRatio::<Runtime>::insert(
+		topic,
+		g("forecaster_score_ratio".into()),
+	);
 }
 
 /// Makes the next settlement's topic reward E_t equal row `row`'s `topic_rewards`: the reward
@@ -544,7 +576,13 @@ fn simulator_rows_300_to_305_replay_through_the_runtime() {
 			}
 			for j in 0..INFERERS {
 				let v = t.get(row, &format!("inference_{j}")).unwrap();
-				assert_ok!(Inference::submit_worker_payload(signed(&inferer(j)), topic, n, Some(v), None));
+				assert_ok!(Inference::submit_worker_payload(
+					signed(&inferer(j)),
+					topic,
+					n,
+					Some(v),
+					None
+				));
 			}
 			for k in 0..FORECASTERS {
 				let elements: Vec<_> = (0..INFERERS)
@@ -565,14 +603,18 @@ fn simulator_rows_300_to_305_replay_through_the_runtime() {
 			run_to(n + 2);
 			if row >= 2 {
 				let round =
-					<Runtime as ReputationApiV1<Block, AccountId, BlockNumber>>::latest_round(topic)
-						.unwrap();
+					<Runtime as ReputationApiV1<Block, AccountId, BlockNumber>>::latest_round(
+						topic,
+					)
+					.unwrap();
 				assert_eq!(round.nonce, nonce(row - 2));
 				let regrets =
-					<Runtime as ReputationApiV1<Block, AccountId, BlockNumber>>::regrets(topic).unwrap();
+					<Runtime as ReputationApiV1<Block, AccountId, BlockNumber>>::regrets(topic)
+						.unwrap();
 				settled.insert(row - 1, (round, regrets));
-				let r = <Runtime as EmissionsApiV1<Block, AccountId, BlockNumber>>::last_rewards(topic)
-					.unwrap();
+				let r =
+					<Runtime as EmissionsApiV1<Block, AccountId, BlockNumber>>::last_rewards(topic)
+						.unwrap();
 				assert_eq!(r.nonce, nonce(row - 2));
 				paid.insert(row - 1, r);
 			}
@@ -582,7 +624,8 @@ fn simulator_rows_300_to_305_replay_through_the_runtime() {
 				// (its row e + 1 stake is row e's plus the reward) up to the file's 16
 				// significant digits; the rest is topped up.
 				for m in 0..REPUTERS {
-					let have = pallet_stake::StakeReputerAuthority::<Runtime>::get(topic, reputer(m));
+					let have =
+						pallet_stake::StakeReputerAuthority::<Runtime>::get(topic, reputer(m));
 					let want = stake(&t, row, m);
 					if row >= 2 {
 						assert!(
@@ -614,12 +657,15 @@ fn simulator_rows_300_to_305_replay_through_the_runtime() {
 		run_to(nonce(last + 1) + 2);
 		paid.insert(
 			last,
-			<Runtime as EmissionsApiV1<Block, AccountId, BlockNumber>>::last_rewards(topic).unwrap(),
+			<Runtime as EmissionsApiV1<Block, AccountId, BlockNumber>>::last_rewards(topic)
+				.unwrap(),
 		);
 		let round =
-			<Runtime as ReputationApiV1<Block, AccountId, BlockNumber>>::latest_round(topic).unwrap();
+			<Runtime as ReputationApiV1<Block, AccountId, BlockNumber>>::latest_round(topic)
+				.unwrap();
 		assert_eq!(round.nonce, nonce(last - 1));
-		let regrets = <Runtime as ReputationApiV1<Block, AccountId, BlockNumber>>::regrets(topic).unwrap();
+		let regrets =
+			<Runtime as ReputationApiV1<Block, AccountId, BlockNumber>>::regrets(topic).unwrap();
 		settled.insert(last, (round, regrets));
 
 		assert_eq!(settled.keys().copied().collect::<Vec<_>>(), vec![1, 2, 3, 4, 5]);
