@@ -299,7 +299,11 @@ pub mod pallet {
 		/// The supply as the emission sees it, for clients.
 		pub fn supply_info() -> SupplyInfo {
 			let params = Params::<T>::get();
-			let snapshot = Self::supply_snapshot(frame_system::Pallet::<T>::block_number());
+			let snapshot = Self::supply_snapshot(
+				frame_system::Pallet::<T>::block_number(),
+				&params,
+				pallet_topics::Pallet::<T>::params().blocks_per_month,
+			);
 			let treasury = mint::treasury(&params, &snapshot);
 			let balance = |a: &T::AccountId| <T as Config>::Currency::balance(a);
 			SupplyInfo {

@@ -102,14 +102,18 @@ impl<T: Config> Pallet<T> {
 		weight
 	}
 
-	/// The supply a recalculation at `now` reads.
-	pub fn supply_snapshot(now: BlockNumberFor<T>) -> SupplySnapshot {
-		let bpm = pallet_topics::Pallet::<T>::params().blocks_per_month.max(1);
+	/// The supply a recalculation at `now` reads, with the mint parameters and the month
+	/// length the caller already holds.
+	pub fn supply_snapshot(
+		now: BlockNumberFor<T>,
+		params: &MintParams,
+		blocks_per_month: u32,
+	) -> SupplySnapshot {
 		let n: u64 = now.saturated_into();
-		let months = u32::try_from(n.checked_div(u64::from(bpm)).unwrap_or(0)).unwrap_or(u32::MAX);
+		let months = n.checked_div(u64::from(blocks_per_month.max(1))).unwrap_or(0);
 		SupplySnapshot {
 			staked: pallet_stake::TotalStake::<T>::get(),
-			locked: Params::<T>::get().locked(months),
+			locked: params.locked(u32::try_from(months).unwrap_or(u32::MAX)),
 			minted: EcosystemMinted::<T>::get(),
 			ecosystem_balance: <T as Config>::Currency::balance(&Self::ecosystem_account()),
 		}
@@ -140,7 +144,7 @@ impl<T: Config> Pallet<T> {
 			net.validators_vs_allora_percent_reward,
 			net.blocks_per_month.max(1),
 			r,
-			&Self::supply_snapshot(now),
+			&Self::supply_snapshot(now, &params, net.blocks_per_month),
 			state.per_token,
 			now,
 		) {
