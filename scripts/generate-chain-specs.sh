@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 target="${CARGO_TARGET_DIR:-$HOME/.cache/allora-target}"
 bin="${ALLORA_NODE:-$target/release/allora-node}"
-[ -x "$bin" ] || cargo build --release -p allora-node
+[ -x "$bin" ] || cargo build --release --locked --workspace
 mkdir -p chain-specs
 "$bin" export-chain-spec --chain dev > chain-specs/dev.json
 "$bin" export-chain-spec --chain local > chain-specs/local.json

@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
+import { u8aConcat, u8aEq, stringToU8a } from '@polkadot/util';
 import { startDevNode } from '../lib/node.js';
 import { waitForFinalized, sendAndWait, freeAt } from '../lib/chain.js';
 
@@ -66,6 +67,13 @@ test('a transfer from Alice to Bob moves the amount and charges the reported fee
 
   assert.equal(bobAfter - bobBefore, amount);
   assert.equal(aliceBefore - aliceAfter, amount + fee);
+  // The fee is not burned: the ecosystem account (PalletId "allo/eco") receives it, and the
+  // emission pays it out to the network's participants before minting anything.
+  const eco = u8aConcat(stringToU8a('modl'), stringToU8a('allo/eco'), new Uint8Array(20));
+  const deposit = events.find(({ event }) => api.events.balances.Deposit.is(event)
+    && u8aEq(event.data[0], eco));
+  assert.ok(deposit, 'the fee is deposited in the ecosystem account');
+  assert.equal(deposit.event.data[1].toBigInt(), fee);
   // One base extrinsic costs 0.01 ALLO at multiplier 1; a transfer costs about that plus bytes.
   assert.ok(fee > ALLO / 1000n && fee < ALLO, `fee ${fee} within (0.001, 1) ALLO`);
   // The fee multiplier may move by a tiny step between the estimate and the block.

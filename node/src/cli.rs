@@ -34,8 +34,9 @@ pub enum Subcommand {
 	/// Revert the chain to a previous state.
 	Revert(sc_cli::RevertCmd),
 
-	/// Sub-commands concerned with benchmarking (pallet benchmarks need the
-	/// `runtime-benchmarks` feature).
+	/// Sub-commands concerned with benchmarking (only in a node built with
+	/// `--features runtime-benchmarks`, as `scripts/benchmark-runtime.sh` does).
+	#[cfg(feature = "runtime-benchmarks")]
 	#[command(subcommand)]
 	Benchmark(frame_benchmarking_cli::BenchmarkCmd),
 

@@ -3,6 +3,7 @@
 #![warn(missing_docs)]
 
 mod allora_rpc;
+#[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod chain_spec;
 mod cli;

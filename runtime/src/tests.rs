@@ -181,6 +181,47 @@ fn base_extrinsic_weight_costs_one_centi_allo() {
 	assert_eq!(WeightToFee::weight_to_fee(&frame_support::weights::Weight::zero()), 0);
 }
 
+/// Issue 12, finding 8: fees and tips are not burned; they reach the ecosystem account (which
+/// the emission pays out before minting), and the total issuance is unchanged.
+#[test]
+fn transaction_fees_and_tips_go_to_the_ecosystem_account() {
+	use frame_support::dispatch::{GetDispatchInfo, PostDispatchInfo};
+	use pallet_transaction_payment::OnChargeTransaction;
+	type Charge = <Runtime as pallet_transaction_payment::Config>::OnChargeTransaction;
+	ext_for_preset("development").execute_with(|| {
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		let eco = configs::EcosystemAccount::get();
+		let issuance = Balances::total_issuance();
+		let (alice_before, eco_before) =
+			(Balances::free_balance(&alice), Balances::free_balance(&eco));
+		let call = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
+		let info = call.get_dispatch_info();
+		let (fee, tip): (Balance, Balance) = (7 * token::MICRO_ALLO, 3 * token::MICRO_ALLO);
+		let liquidity = <Charge as OnChargeTransaction<Runtime>>::withdraw_fee(
+			&alice,
+			&call,
+			&info,
+			fee + tip,
+			tip,
+		)
+		.expect("alice pays");
+		// The actual fee is lower than the withdrawn one: the rest is refunded.
+		let actual = fee / 2 + tip;
+		<Charge as OnChargeTransaction<Runtime>>::correct_and_deposit_fee(
+			&alice,
+			&info,
+			&PostDispatchInfo::default(),
+			actual,
+			tip,
+			liquidity,
+		)
+		.expect("fee corrected");
+		assert_eq!(Balances::free_balance(&alice), alice_before - actual);
+		assert_eq!(Balances::free_balance(&eco), eco_before + actual);
+		assert_eq!(Balances::total_issuance(), issuance);
+	});
+}
+
 #[test]
 fn runtime_version_is_allora() {
 	assert_eq!(VERSION.spec_name, "allora");
@@ -188,6 +229,7 @@ fn runtime_version_is_allora() {
 	assert!(VERSION.spec_version >= 100);
 }
 
+mod fuzz;
 mod replay;
 
 mod mechanism {
@@ -244,6 +286,8 @@ mod mechanism {
 			active_inferer_quantile: fx("0.2"),
 			active_forecaster_quantile: fx("0.2"),
 			active_reputer_quantile: fx("0.2"),
+			inference_range: pallet_topics::ValueRange::WIDEST_INFERENCE,
+			loss_range: pallet_topics::ValueRange::WIDEST_LOSS,
 		}
 	}
 
@@ -337,6 +381,7 @@ mod mechanism {
 						c_norm: fx("0.75"),
 						epsilon: fx("0.01"),
 						epsilon_safe_div: fx("0.0000001"),
+						outlier_mads: fx("12"),
 					},
 				})
 				.unwrap();

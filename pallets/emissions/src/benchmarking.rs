@@ -90,6 +90,7 @@ fn settled_round<T: Config>(i: u32, f: u32, r: u32) -> (TopicId, SettledRound<T:
 		inferer_scores: inferers.into_iter().zip(0..).map(|(a, n)| (a, score(n))).collect(),
 		forecaster_scores: forecasters.into_iter().zip(5..).map(|(a, n)| (a, score(n))).collect(),
 		reputers,
+		reward_share: Fixed::ONE,
 	};
 	(topic_id, round)
 }

@@ -251,6 +251,11 @@ pub mod pallet {
 		) -> DispatchResult {
 			<T as Config>::GovernanceOrigin::ensure_origin(origin)?;
 			params.validate().map_err(|param| Error::<T>::InvalidMintParam { param })?;
+			// A cap below what already exists would make the supply invariants unsatisfiable.
+			ensure!(
+				params.max_supply >= <T as Config>::Currency::total_issuance(),
+				Error::<T>::InvalidMintParam { param: MintParam::MaxSupply }
+			);
 			Params::<T>::put(params);
 			if recalculate {
 				Emission::<T>::mutate(|e| e.pending = true);

@@ -85,14 +85,14 @@ impl<T: Config> Pallet<T> {
 		});
 	}
 
-	/// E_t of spec 7.2 for one topic: (w_t / W_tot)·e_blk·E, at most the treasury's
-	/// transferable balance (base units).
-	pub fn topic_reward(topic_id: TopicId, epoch_length: u64) -> Result<u128, SkipReason> {
-		let w = pallet_topics::PreviousTopicWeight::<T>::get(topic_id).unwrap_or(Fixed::ZERO);
-		let total = pallet_topics::TotalSumPreviousTopicWeights::<T>::get();
-		if !w.is_positive() || !total.is_positive() {
+	/// E_t of spec 7.2 for one topic: share·e_blk·E, at most the treasury's transferable
+	/// balance (base units). `share` = w_t / W_tot of the block that queued the close, in
+	/// [0, 1] (issue 12, finding 3: never recomputed against a sum the topic may have left).
+	pub fn topic_reward(share: Fixed, epoch_length: u64) -> Result<u128, SkipReason> {
+		if !share.is_positive() {
 			return Err(SkipReason::NoTopicWeight);
 		}
+		let (w, total) = (share.min(Fixed::ONE), Fixed::ONE);
 		let treasury = <T as Config>::Currency::reducible_balance(
 			&Self::rewards_account(),
 			Preservation::Preserve,
@@ -135,7 +135,7 @@ impl<T: Config> Pallet<T> {
 		let topic = pallet_topics::Topics::<T>::get(topic_id).ok_or(SkipReason::TopicNotFound)?;
 		let net = pallet_topics::Pallet::<T>::params();
 		let epoch: u64 = sp_runtime::SaturatedConversion::saturated_into(topic.config.epoch_length);
-		let topic_reward = Self::topic_reward(topic_id, epoch)?;
+		let topic_reward = Self::topic_reward(round.reward_share, epoch)?;
 
 		let max = cap(net.max_samples_to_scale_scores);
 		let window = |role| -> Vec<Fixed> {

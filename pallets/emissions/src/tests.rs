@@ -157,9 +157,42 @@ fn minting_stops_at_the_ecosystem_share_and_at_the_max_supply() {
 		let max = Balances::total_issuance() + e / 2;
 		let params = MintParams { max_supply: max, ..Params::<Test>::get() };
 		assert_ok!(Emissions::update_params(RuntimeOrigin::root(), params, false));
+		// The cap can never be raised past 10^27 nor lowered below the issuance.
+		for bad in [HARD_CAP + 1, Balances::total_issuance() - 1] {
+			let params = MintParams { max_supply: bad, ..Params::<Test>::get() };
+			assert_noop!(
+				Emissions::update_params(RuntimeOrigin::root(), params, false),
+				Error::<Test>::InvalidMintParam { param: MintParam::MaxSupply }
+			);
+		}
 		run_to_block(6);
 		assert_eq!(Balances::total_issuance(), max);
 		assert_eq!(EcosystemMinted::<Test>::get(), e / 2);
+		Emissions::do_try_state().unwrap();
+	});
+}
+
+/// Issue 12, finding 3: the topic leaves the weight sum between the block that queued its
+/// close and the payment (displaced; a tiny topic remains). The old code divided w_t by the new
+/// sum, a share of w/(W − w) ≫ 1 that drained the reward treasury; the share is now the one of
+/// the queueing block (here 1: the only topic).
+#[test]
+fn a_topic_displaced_between_queueing_and_payment_keeps_its_share() {
+	new_test_ext().execute_with(|| {
+		round_until_settlement();
+		let queued = pallet_reputation::CloseQueue::<Test>::get();
+		assert_eq!(queued.len(), 1);
+		assert_eq!(queued[0].3, Fixed::ONE);
+		let w = pallet_topics::PreviousTopicWeight::<Test>::get(TOPIC).expect("weight");
+		let tiny = w.checked_div_int(1_000).unwrap();
+		pallet_topics::TotalSumPreviousTopicWeights::<Test>::put(tiny);
+		let e_blk = RewardBlockEmission::<Test>::get();
+		let treasury_before = treasury();
+		assert!(treasury_before > 3 * e_blk * E as u128, "a treasury the old share would drain");
+		settle();
+		let r = LastRewards::<Test>::get(TOPIC).expect("paid");
+		assert_eq!(r.topic_reward, e_blk * E as u128);
+		assert_eq!(treasury_before + RewardBlockEmission::<Test>::get() - treasury(), r.paid);
 		Emissions::do_try_state().unwrap();
 	});
 }

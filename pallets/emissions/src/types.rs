@@ -15,6 +15,10 @@ const fn fx_micro(micro: i128) -> Fixed {
 	Fixed::from_raw(micro.saturating_mul(1_000_000_000_000))
 }
 
+/// The token's hard cap (decision 4): 10^9 ALLO = 10^27 base units. No mint parameter may
+/// raise `max_supply` above it.
+pub const HARD_CAP: u128 = 1_000_000_000_000_000_000_000_000_000;
+
 /// The mint parameters of spec 8.1 (shares of the max supply, the emission rates). The
 /// validators' share v and `BlocksPerMonth` are network parameters of `pallet-topics`.
 #[derive(
@@ -87,7 +91,8 @@ impl Default for MintParams {
 	frame_support::PalletError,
 )]
 pub enum MintParam {
-	/// `max_supply` must be positive.
+	/// `max_supply` must be within [total issuance, 10^27] (decision 4: never above the hard
+	/// cap, never below what exists).
 	MaxSupply,
 	/// `f_emission` must be in (0, 1].
 	FEmission,
@@ -119,7 +124,8 @@ impl MintParams {
 	pub fn validate(&self) -> Result<(), MintParam> {
 		let unit = |x: Fixed| !x.is_negative() && x <= Fixed::ONE;
 		let open_unit = |x: Fixed| x.is_positive() && x <= Fixed::ONE;
-		if self.max_supply == 0 || i128::try_from(self.max_supply).is_err() {
+		// Decision 4: the cap is 10^27 base units; governance may lower it, never raise it.
+		if self.max_supply == 0 || self.max_supply > HARD_CAP {
 			return Err(MintParam::MaxSupply);
 		}
 		if !open_unit(self.f_emission) {

@@ -2,7 +2,7 @@
 //! a network inference, its records pruned later (spec 3.2 steps 3 and 5, 3.6), and the
 //! network-inference query of the runtime API (spec 4.1).
 
-use crate::{pallet::*, types::*, TopicRegrets, WeightInfo};
+use crate::{pallet::*, types::*, OnReputerNonceDropped, TopicRegrets, WeightInfo};
 use alloc::vec::Vec;
 use allora_math::Fixed;
 use allora_synthesis::{
@@ -29,7 +29,9 @@ impl<T: Config> EpochHooks<T::AccountId, BlockNumberFor<T>> for Pallet<T> {
 	/// Measured with a window left open at the largest size (closed here), full deferral
 	/// probing and two snapshots to prune.
 	fn on_epoch_end_weight() -> Weight {
-		<T as Config>::WeightInfo::open_worker_nonce()
+		<T as Config>::WeightInfo::open_worker_nonce().saturating_add(
+			T::OnReputerNonceDropped::weight().saturating_mul(PRUNE_PER_EPOCH as u64),
+		)
 	}
 }
 
@@ -92,7 +94,22 @@ impl<T: Config> Pallet<T> {
 		let horizon = r.saturating_mul(e).saturating_add(topic.config.ground_truth_lag);
 		let reputer_bound = now.saturating_sub(horizon);
 		if !reputer_bound.is_zero() {
-			ReputerNonces::<T>::mutate(topic_id, |nonces| nonces.retain(|n| *n >= reputer_bound));
+			// Oldest first, at most PRUNE_PER_EPOCH per call (the reputer side cleans each up).
+			let mut nonces = ReputerNonces::<T>::get(topic_id).into_inner();
+			let stale: Vec<_> = nonces
+				.iter()
+				.rev()
+				.filter(|n| **n < reputer_bound)
+				.take(PRUNE_PER_EPOCH)
+				.copied()
+				.collect();
+			if !stale.is_empty() {
+				nonces.retain(|n| !stale.contains(n));
+				ReputerNonces::<T>::insert(topic_id, BoundedVec::truncate_from(nonces));
+				for nonce in stale {
+					T::OnReputerNonceDropped::on_reputer_nonce_dropped(topic_id, nonce);
+				}
+			}
 		}
 		let snapshot_bound = reputer_bound.saturating_sub(e);
 		if snapshot_bound.is_zero() {
@@ -191,8 +208,11 @@ impl<T: Config> Pallet<T> {
 		let mut reputer = ReputerNonces::<T>::get(topic_id).into_inner();
 		reputer.insert(0, nonce);
 		let max = bound(params.max_unfulfilled_reputer_requests, T::MaxUnfulfilledNonces::get());
-		keep_newest(&mut reputer, max);
+		let dropped = keep_newest(&mut reputer, max);
 		ReputerNonces::<T>::insert(topic_id, BoundedVec::truncate_from(reputer));
+		for old in dropped {
+			T::OnReputerNonceDropped::on_reputer_nonce_dropped(topic_id, old);
+		}
 		Self::deposit_event(Event::ReputerNonceOpened { topic_id, nonce });
 	}
 
@@ -246,6 +266,7 @@ impl<T: Config> Pallet<T> {
 				c_norm: params.c_norm,
 				epsilon: topic.config.epsilon,
 				epsilon_safe_div: params.epsilon_safe_div,
+				outlier_mads: params.inference_outlier_mads,
 			},
 		};
 		let result = synthesize(&input).map_err(|_| InferenceQueryError::SynthesisFailed)?;

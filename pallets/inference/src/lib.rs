@@ -57,6 +57,24 @@ pub trait TopicRegrets<AccountId: Ord> {
 	fn set_worst_case(_topic_id: TopicId, _actors: &[AccountId]) {}
 }
 
+/// Tells the reputer side that a reputer nonce left the unfulfilled list without being closed
+/// (dropped as the oldest beyond `max_unfulfilled_reputer_requests`, or pruned), so that it
+/// removes the nonce's bundles and active set (issue 12, finding 5).
+pub trait OnReputerNonceDropped<BlockNumber> {
+	/// Nonce `nonce` of `topic_id` was dropped.
+	fn on_reputer_nonce_dropped(topic_id: TopicId, nonce: BlockNumber);
+	/// Upper bound of the weight of one call.
+	fn weight() -> frame_support::weights::Weight;
+}
+
+/// Nothing to clean up.
+impl<BlockNumber> OnReputerNonceDropped<BlockNumber> for () {
+	fn on_reputer_nonce_dropped(_: TopicId, _: BlockNumber) {}
+	fn weight() -> frame_support::weights::Weight {
+		frame_support::weights::Weight::zero()
+	}
+}
+
 /// No reputer side yet: no regrets, no network loss (synthesis uses the median, spec 4.7).
 impl<AccountId: Ord> TopicRegrets<AccountId> for () {
 	fn regrets(_: TopicId, initial_regret: allora_math::Fixed) -> Regrets<AccountId> {
@@ -93,6 +111,8 @@ pub mod pallet {
 	{
 		/// The regrets and network losses of the reputer side.
 		type Regrets: TopicRegrets<Self::AccountId>;
+		/// Cleans up after reputer nonces dropped unclosed.
+		type OnReputerNonceDropped: OnReputerNonceDropped<BlockNumberFor<Self>>;
 		/// Storage bound: registered workers per topic.
 		#[pallet::constant]
 		type MaxWorkersPerTopic: Get<u32>;
@@ -316,6 +336,10 @@ pub mod pallet {
 		/// The worker's score EMA was already updated for this nonce (it was evaluated and
 		/// not admitted, or evicted): one evaluation per nonce.
 		AlreadyEvaluatedThisNonce,
+		/// The inference is outside the topic's `inference_range`.
+		InferenceOutOfRange,
+		/// The forecast element at `index` predicts a loss outside the topic's `loss_range`.
+		ForecastLossOutOfRange { index: u8 },
 	}
 
 	#[pallet::hooks]
@@ -327,12 +351,14 @@ pub mod pallet {
 			for (topic_id, nonce) in windows {
 				let i = Inferences::<T>::decode_len(topic_id, nonce).unwrap_or(0);
 				let f = Forecasts::<T>::decode_len(topic_id, nonce).unwrap_or(0);
-				weight = weight.saturating_add(T::DbWeight::get().reads(2)).saturating_add(
-					<T as Config>::WeightInfo::close_worker_window(
+				weight = weight
+					.saturating_add(T::DbWeight::get().reads(2))
+					.saturating_add(<T as Config>::WeightInfo::close_worker_window(
 						u32::try_from(i).unwrap_or(u32::MAX),
 						u32::try_from(f).unwrap_or(u32::MAX),
-					),
-				);
+					))
+					// The close may push the oldest reputer nonce out of the list.
+					.saturating_add(T::OnReputerNonceDropped::weight());
 			}
 			weight
 		}
@@ -411,8 +437,14 @@ pub mod pallet {
 			ensure!(nonce <= now && now < window_end, Error::<T>::OutsideSubmissionWindow);
 			ensure!(Workers::<T>::contains_key(topic_id, &worker), Error::<T>::NotRegisteredWorker);
 			let params = pallet_topics::Pallet::<T>::params();
+			if let Some(value) = inference {
+				ensure!(
+					topic.config.inference_range.contains(value),
+					Error::<T>::InferenceOutOfRange
+				);
+			}
 			if let Some(elements) = &forecast {
-				Self::validate_forecast(topic_id, elements, &params)?;
+				Self::validate_forecast(topic_id, &topic.config.loss_range, elements, &params)?;
 			}
 			let size = (&inference, &forecast).encoded_size();
 			ensure!(
@@ -472,10 +504,12 @@ pub mod pallet {
 			Err(Error::<T>::UnknownNonce.into())
 		}
 
-		/// Fix d: every element names a registered worker of the topic, once; at most
-		/// `max_elements_per_forecast` elements, at least one.
+		/// Fix d: every element names a registered worker of the topic, once, and predicts a
+		/// loss within the topic's `loss_range`; at most `max_elements_per_forecast`
+		/// elements, at least one.
 		fn validate_forecast(
 			topic_id: TopicId,
+			loss_range: &pallet_topics::ValueRange,
 			elements: &ElementsOf<T>,
 			params: &pallet_topics::NetworkParams,
 		) -> DispatchResult {
@@ -492,6 +526,10 @@ pub mod pallet {
 				ensure!(
 					seen.insert(element.inferer.clone()),
 					Error::<T>::DuplicateForecastElement { index }
+				);
+				ensure!(
+					loss_range.contains(element.value),
+					Error::<T>::ForecastLossOutOfRange { index }
 				);
 			}
 			Ok(())

@@ -88,6 +88,7 @@ impl TopicRegrets<u64> for MockRegrets {
 
 impl pallet_inference::Config for Test {
 	type Regrets = MockRegrets;
+	type OnReputerNonceDropped = ();
 	type MaxWorkersPerTopic = ConstU32<10>;
 	type MaxStoredNonces = ConstU32<6>;
 	type MaxWindowsPerBlock = ConstU32<4>;
@@ -119,6 +120,8 @@ pub fn topic_config() -> TopicConfig<u64> {
 		active_inferer_quantile: fx("0.2"),
 		active_forecaster_quantile: fx("0.2"),
 		active_reputer_quantile: fx("0.2"),
+		inference_range: pallet_topics::ValueRange::WIDEST_INFERENCE,
+		loss_range: pallet_topics::ValueRange::WIDEST_LOSS,
 	}
 }
 

@@ -69,6 +69,7 @@ fn params() -> SynthesisParams {
 		c_norm: fx("0.75"),
 		epsilon: fx("0.01"),
 		epsilon_safe_div: fx("0.0000001"),
+		outlier_mads: fx("12"),
 	}
 }
 
@@ -257,6 +258,44 @@ fn a_resubmission_in_the_window_replaces_the_earlier_payload() {
 	});
 }
 
+/// Issue 12, finding 1: values outside the topic's declared ranges never reach the math. On
+/// the old code an inference of 10^15 was accepted and moved the plain mean of a new topic by
+/// ~2.5·10^14; a forecast element of 10^11 overflowed the regret normalisation.
+#[test]
+fn values_outside_the_topics_ranges_are_refused_and_change_nothing() {
+	new_test_ext().execute_with(|| {
+		let id = pallet_topics::NextTopicId::<Test>::get();
+		let mut config = topic_config();
+		config.inference_range = pallet_topics::ValueRange { min: fx("0"), max: fx("100000") };
+		config.loss_range = pallet_topics::ValueRange { min: fx("-30"), max: fx("30") };
+		assert_ok!(Topics::create_topic(RuntimeOrigin::signed(1), config));
+		for w in [2, 3, 4] {
+			assert_ok!(Inference::register_worker(RuntimeOrigin::signed(w), id));
+		}
+		run_to_block(N + 1);
+		assert_noop!(
+			submit(2, id, N, Some("1000000000000000"), &[]),
+			Error::<Test>::InferenceOutOfRange
+		);
+		assert_noop!(
+			submit(2, id, N, Some("-0.000000000000000001"), &[]),
+			Error::<Test>::InferenceOutOfRange
+		);
+		assert_noop!(
+			submit(2, id, N, Some("10"), &[(3, "1"), (4, "100000000000")]),
+			Error::<Test>::ForecastLossOutOfRange { index: 1 }
+		);
+		assert_noop!(
+			submit(2, id, N, None, &[(3, "-30.000000000000000001")]),
+			Error::<Test>::ForecastLossOutOfRange { index: 0 }
+		);
+		// The bounds themselves are accepted.
+		assert_ok!(submit(2, id, N, Some("100000"), &[(3, "30"), (4, "-30")]));
+		assert_ok!(submit(3, id, N, Some("0"), &[]));
+		assert_ok!(submit(4, id, N, Some("50"), &[]));
+	});
+}
+
 #[test]
 fn every_bad_submission_fails_with_its_own_error_and_changes_nothing() {
 	new_test_ext().execute_with(|| {
@@ -403,7 +442,7 @@ fn old_snapshots_and_reputer_nonces_are_pruned_a_bounded_amount_per_epoch() {
 	new_test_ext().execute_with(|| {
 		let id = topic_with_workers(&[2]);
 		let update =
-			ParamsUpdate { max_unfulfilled_reputer_requests: Some(1), ..Default::default() };
+			ParamsUpdate { max_unfulfilled_reputer_requests: Some(4), ..Default::default() };
 		assert_ok!(Topics::update_params(RuntimeOrigin::root(), Box::new(update)));
 		// Keep the topic active: fund it well.
 		assert_ok!(Topics::fund_topic(RuntimeOrigin::signed(1), id, 100 * ALLO));
@@ -414,12 +453,13 @@ fn old_snapshots_and_reputer_nonces_are_pruned_a_bounded_amount_per_epoch() {
 			nonce += 12;
 		}
 		run_to_block(nonce + 1);
-		// R = 1: reputer nonces below now − (2E + G) = now − 36 are dropped, at most one kept
-		// by the cap; snapshots below now − 48 are pruned, the FIFO never exceeds 6.
-		assert_eq!(ReputerNonces::<Test>::get(id).len(), 1);
+		// R = 4 (the smallest allowed): reputer nonces below now − (5E + G) = now − 72 are
+		// dropped, at most four kept by the cap; snapshots below now − 84 are pruned, the FIFO
+		// never exceeds 6.
+		assert_eq!(ReputerNonces::<Test>::get(id).len(), 4);
 		let retained = RetainedNonces::<Test>::get(id).to_vec();
 		assert!(retained.len() <= 6);
-		let horizon = nonce - 48;
+		let horizon = nonce - 84;
 		assert!(retained.iter().all(|n| *n >= horizon), "{retained:?} vs {horizon}");
 		assert!(!Rounds::<Test>::contains_key(id, N));
 		assert!(Inferences::<Test>::get(id, N).is_empty());

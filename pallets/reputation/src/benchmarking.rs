@@ -26,7 +26,15 @@ fn max_forecasters<T: Config>() -> u32 {
 
 fn max_reputers<T: Config>() -> u32 {
 	<T as pallet_topics::Config>::MaxActiveReputers::get()
-		.min(pallet_topics::Pallet::<T>::params().max_top_reputers_to_reward)
+}
+
+/// The parameters at their most expensive: a reputer set as large as storage allows and the
+/// most gradient-ascent iterations governance may set (issue 12, finding 7).
+fn worst_case_params<T: Config>() {
+	pallet_topics::Params::<T>::mutate(|p| {
+		p.max_top_reputers_to_reward = max_reputers::<T>();
+		p.gradient_descent_max_iters = pallet_topics::MAX_GRADIENT_DESCENT_ITERS;
+	});
 }
 
 /// A pseudo-random loss in (−3, −1) for entry `e` of reputer `m`, so that reputers disagree
@@ -131,6 +139,7 @@ mod benchmarks {
 	/// A bundle with every list full evicts the lowest member of a full reputer set.
 	#[benchmark]
 	fn submit_loss_bundle() {
+		worst_case_params::<T>();
 		let (topic_id, nonce, inferers, forecasters) =
 			round::<T>(max_inferers::<T>(), max_forecasters::<T>());
 		let g = pallet_topics::Topics::<T>::get(topic_id).map(|t| t.config.ground_truth_lag);
@@ -164,6 +173,7 @@ mod benchmarks {
 		f: Linear<0, { max_forecasters::<T>() }>,
 		r: Linear<1, { max_reputers::<T>() }>,
 	) {
+		worst_case_params::<T>();
 		let (topic_id, nonce, inferers, forecasters) = round::<T>(i, f);
 		let mut members = Vec::new();
 		for m in 0..r {
@@ -188,7 +198,7 @@ mod benchmarks {
 		let now = nonce.saturating_add(100u32.into());
 		#[block]
 		{
-			Pallet::<T>::close_reputer_nonce(topic_id, nonce, now);
+			Pallet::<T>::close_reputer_nonce(topic_id, nonce, now, Fixed::ONE);
 		}
 		assert_eq!(LatestRound::<T>::get(topic_id).map(|o| o.nonce), Some(nonce));
 	}

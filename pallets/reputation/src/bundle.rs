@@ -6,7 +6,7 @@ use alloc::{collections::BTreeSet, vec::Vec};
 use allora_math::Fixed;
 use allora_synthesis::losses::ValueBundle;
 use frame_support::{ensure, BoundedVec};
-use pallet_topics::TopicId;
+use pallet_topics::{TopicId, ValueRange};
 
 /// The workers of a closed worker nonce: its inferers and (filtered) forecasters, ascending.
 pub struct Snapshot<A> {
@@ -62,15 +62,56 @@ fn check_list<T: Config, K: Ord>(
 	Ok(())
 }
 
-/// Checks a submitted bundle against the nonce's snapshot: the combined and naive losses are
-/// present, every entry names a worker of the snapshot in the matching role, and no entry is
-/// repeated.
+/// Every loss of `values` lies in `range`; otherwise the first one outside names its list.
+fn check_range<T: Config>(
+	list: BundleList,
+	values: impl Iterator<Item = Fixed>,
+	range: &ValueRange,
+) -> Result<(), Error<T>> {
+	for (i, x) in values.enumerate() {
+		ensure!(range.contains(x), Error::<T>::LossOutOfRange { list, index: index(i) });
+	}
+	Ok(())
+}
+
+/// Checks a submitted bundle against the nonce's snapshot and the topic's loss range: the
+/// combined and naive losses are present, every loss lies in `loss_range`, every entry names
+/// a worker of the snapshot in the matching role, and no entry is repeated.
 pub fn validate<T: Config>(
 	bundle: &LossBundleOf<T>,
 	snapshot: &Snapshot<T::AccountId>,
+	loss_range: &ValueRange,
 ) -> Result<(), Error<T>> {
-	ensure!(bundle.combined_value.is_some(), Error::<T>::MissingCombinedValue);
-	ensure!(bundle.naive_value.is_some(), Error::<T>::MissingNaiveValue);
+	let combined = bundle.combined_value.ok_or(Error::<T>::MissingCombinedValue)?;
+	let naive = bundle.naive_value.ok_or(Error::<T>::MissingNaiveValue)?;
+	check_range::<T>(BundleList::Combined, core::iter::once(combined), loss_range)?;
+	check_range::<T>(BundleList::Naive, core::iter::once(naive), loss_range)?;
+	check_range::<T>(BundleList::Inferer, bundle.inferer_values.iter().map(|e| e.1), loss_range)?;
+	check_range::<T>(
+		BundleList::Forecaster,
+		bundle.forecaster_values.iter().map(|e| e.1),
+		loss_range,
+	)?;
+	check_range::<T>(
+		BundleList::OneOutInferer,
+		bundle.one_out_inferer_values.iter().map(|e| e.1),
+		loss_range,
+	)?;
+	check_range::<T>(
+		BundleList::OneOutForecaster,
+		bundle.one_out_forecaster_values.iter().map(|e| e.1),
+		loss_range,
+	)?;
+	check_range::<T>(
+		BundleList::OneInForecaster,
+		bundle.one_in_forecaster_values.iter().map(|e| e.1),
+		loss_range,
+	)?;
+	check_range::<T>(
+		BundleList::OneOutInfererForecaster,
+		bundle.one_out_inferer_forecaster_values.iter().map(|e| e.2),
+		loss_range,
+	)?;
 	let inferer = |a: &&T::AccountId| snapshot.has_inferer(a);
 	let forecaster = |a: &&T::AccountId| snapshot.has_forecaster(a);
 	check_list::<T, _>(BundleList::Inferer, bundle.inferer_values.iter().map(|e| &e.0), inferer)?;

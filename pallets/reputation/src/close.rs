@@ -45,8 +45,9 @@ impl<T: Config> EpochHooks<T::AccountId, BlockNumberFor<T>> for Pallet<T> {
 		if due.is_empty() {
 			return;
 		}
+		let share = reward_share::<T>(topic_id);
 		for nonce in due {
-			if queue.try_push((topic_id, nonce, now)).is_ok() {
+			if queue.try_push((topic_id, nonce, now, share)).is_ok() {
 				Self::deposit_event(Event::ReputerNonceQueued { topic_id, nonce });
 			}
 		}
@@ -56,6 +57,16 @@ impl<T: Config> EpochHooks<T::AccountId, BlockNumberFor<T>> for Pallet<T> {
 	fn on_epoch_end_weight() -> Weight {
 		<T as Config>::WeightInfo::queue_due_closes()
 	}
+}
+
+/// w_t / Σw of the topic now, in [0, 1] (0 without weight): its share of the reward emission.
+pub(crate) fn reward_share<T: Config>(topic_id: TopicId) -> Fixed {
+	let w = pallet_topics::PreviousTopicWeight::<T>::get(topic_id).unwrap_or(Fixed::ZERO);
+	let total = pallet_topics::TotalSumPreviousTopicWeights::<T>::get();
+	if !w.is_positive() || !total.is_positive() {
+		return Fixed::ZERO;
+	}
+	w.checked_div(total).unwrap_or(Fixed::ZERO).clamp(Fixed::ZERO, Fixed::ONE)
 }
 
 /// A storage bound as a length.
@@ -71,13 +82,13 @@ fn component(len: Option<usize>) -> u32 {
 impl<T: Config> Pallet<T> {
 	/// The queued closes this block settles: queued before `now`, at most `MaxClosesPerBlock`.
 	fn batch(
-		queue: &[(TopicId, BlockNumberFor<T>, BlockNumberFor<T>)],
+		queue: &[(TopicId, BlockNumberFor<T>, BlockNumberFor<T>, Fixed)],
 		now: BlockNumberFor<T>,
 	) -> usize {
 		queue
 			.iter()
 			.take(cap(T::MaxClosesPerBlock::get()))
-			.take_while(|(_, _, queued)| *queued < now)
+			.take_while(|(_, _, queued, _)| *queued < now)
 			.count()
 	}
 
@@ -87,7 +98,7 @@ impl<T: Config> Pallet<T> {
 		let queue = CloseQueue::<T>::get();
 		let db = T::DbWeight::get();
 		let mut weight = db.reads_writes(1, 1);
-		for (topic_id, nonce, _) in queue.iter().take(Self::batch(&queue, now)) {
+		for (topic_id, nonce, _, _) in queue.iter().take(Self::batch(&queue, now)) {
 			let i = pallet_inference::Inferences::<T>::decode_len(topic_id, nonce);
 			let f = pallet_inference::Forecasts::<T>::decode_len(topic_id, nonce);
 			let r = ActiveReputers::<T>::decode_len(topic_id, nonce);
@@ -110,24 +121,27 @@ impl<T: Config> Pallet<T> {
 		let mut queue = queue.into_inner();
 		let batch: Vec<_> = queue.drain(..n).collect();
 		CloseQueue::<T>::put(BoundedVec::truncate_from(queue));
-		for (topic_id, nonce, _) in batch {
-			Self::close_reputer_nonce(topic_id, nonce, now);
+		for (topic_id, nonce, _, share) in batch {
+			Self::close_reputer_nonce(topic_id, nonce, now, share);
 		}
 	}
 
 	/// Closes reputer nonce `nonce` of `topic_id`: settles it in its own storage layer (all or
-	/// nothing, fix m's spirit) and removes its active set and bundles either way.
+	/// nothing, fix m's spirit) and removes its active set and bundles either way; the reward
+	/// step pays it with `reward_share`, the share fixed when the close was queued.
 	pub fn close_reputer_nonce(
 		topic_id: TopicId,
 		nonce: BlockNumberFor<T>,
 		now: BlockNumberFor<T>,
+		reward_share: Fixed,
 	) {
 		let result = with_storage_layer(|| Self::settle(topic_id, nonce, now));
 		for reputer in ActiveReputers::<T>::take(topic_id, nonce) {
 			LossBundles::<T>::remove((topic_id, nonce), reputer);
 		}
 		match result {
-			Ok(s) => {
+			Ok(mut s) => {
+				s.round.reward_share = reward_share;
 				Self::deposit_event(Event::ReputerNonceClosed {
 					topic_id,
 					nonce,
@@ -328,6 +342,8 @@ impl<T: Config> Pallet<T> {
 					.map(|(a, x)| (a.clone(), *x))
 					.collect(),
 				reputers: reputers.iter().map(|r| (r.reputer.clone(), r.stake, r.score)).collect(),
+				// Set by the caller from the close queue.
+				reward_share: Fixed::ZERO,
 			},
 		};
 		LatestRound::<T>::insert(
@@ -382,5 +398,30 @@ impl<T: Config> Pallet<T> {
 				reputers: ActiveReputers::<T>::get(topic_id, nonce).into_inner(),
 			})
 			.collect()
+	}
+}
+
+/// A reputer nonce dropped unclosed by the inference pallet: its bundles and active set are
+/// removed (issue 12, finding 5), and `ReputerNonceDropped { reason: Expired }` says so when
+/// anything was there.
+impl<T: Config> pallet_inference::OnReputerNonceDropped<BlockNumberFor<T>> for Pallet<T> {
+	fn on_reputer_nonce_dropped(topic_id: TopicId, nonce: BlockNumberFor<T>) {
+		let members = ActiveReputers::<T>::take(topic_id, nonce);
+		if members.is_empty() {
+			return;
+		}
+		for reputer in members {
+			LossBundles::<T>::remove((topic_id, nonce), reputer);
+		}
+		Self::deposit_event(Event::ReputerNonceDropped {
+			topic_id,
+			nonce,
+			reason: DropReason::Expired,
+		});
+	}
+
+	fn weight() -> Weight {
+		let members = u64::from(<T as pallet_topics::Config>::MaxActiveReputers::get());
+		T::DbWeight::get().reads_writes(1, members.saturating_add(1))
 	}
 }

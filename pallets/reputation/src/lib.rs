@@ -129,11 +129,12 @@ pub mod pallet {
 		LossBundleOf<T>,
 	>;
 
-	/// Reputer nonces due for settlement: (topic, nonce, block queued), oldest first.
+	/// Reputer nonces due for settlement: (topic, nonce, block queued, the topic's reward
+	/// share w_t/Σw in that block), oldest first.
 	#[pallet::storage]
 	pub type CloseQueue<T: Config> = StorageValue<
 		_,
-		BoundedVec<(TopicId, BlockNumberFor<T>, BlockNumberFor<T>), T::MaxQueuedCloses>,
+		BoundedVec<(TopicId, BlockNumberFor<T>, BlockNumberFor<T>, Fixed), T::MaxQueuedCloses>,
 		ValueQuery,
 	>;
 
@@ -242,6 +243,9 @@ pub mod pallet {
 		UnknownWorker { list: BundleList, index: u16 },
 		/// The entry at `index` of `list` repeats an earlier entry's worker.
 		DuplicateEntry { list: BundleList, index: u16 },
+		/// The loss at `index` of `list` (0 for the combined and naive losses) is outside the
+		/// topic's `loss_range`.
+		LossOutOfRange { list: BundleList, index: u16 },
 		/// The encoded bundle is longer than `max_serialized_msg_length`.
 		PayloadTooLarge,
 	}
@@ -306,7 +310,11 @@ pub mod pallet {
 					<= usize::try_from(params.max_serialized_msg_length).unwrap_or(usize::MAX),
 				Error::<T>::PayloadTooLarge
 			);
-			bundle::validate::<T>(&bundle, &bundle::snapshot::<T>(topic_id, nonce))?;
+			bundle::validate::<T>(
+				&bundle,
+				&bundle::snapshot::<T>(topic_id, nonce),
+				&topic.config.loss_range,
+			)?;
 			let set = ActiveReputers::<T>::get(topic_id, nonce);
 			pallet_inference::Pallet::<T>::ensure_can_be_evaluated(
 				topic_id,

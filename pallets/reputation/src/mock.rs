@@ -63,6 +63,7 @@ impl pallet_topics::Config for Test {
 
 impl pallet_inference::Config for Test {
 	type Regrets = Reputation;
+	type OnReputerNonceDropped = Reputation;
 	type MaxWorkersPerTopic = ConstU32<16>;
 	type MaxStoredNonces = ConstU32<8>;
 	type MaxWindowsPerBlock = ConstU32<4>;
@@ -121,6 +122,8 @@ pub fn topic_config() -> TopicConfig<u64> {
 		active_inferer_quantile: fx("0.2"),
 		active_forecaster_quantile: fx("0.2"),
 		active_reputer_quantile: fx("0.2"),
+		inference_range: pallet_topics::ValueRange::WIDEST_INFERENCE,
+		loss_range: pallet_topics::ValueRange::WIDEST_LOSS,
 	}
 }
 

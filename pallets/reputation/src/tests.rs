@@ -283,6 +283,32 @@ fn bad_bundles_fail_with_named_errors_and_change_nothing() {
 			submit(10, TOPIC, N1, x),
 			Error::<Test>::DuplicateEntry { list: BundleList::OneOutInfererForecaster, index: 1 }
 		);
+		// Issue 12, finding 2: losses outside the topic's loss range (here the widest, ±10^6)
+		// are refused; on the old code a minimum-stake reputer's 10^15 set every network loss.
+		let mut x = b.clone();
+		x.combined_value = Some(fx("1000000000000000"));
+		assert_noop!(
+			submit(10, TOPIC, N1, x),
+			Error::<Test>::LossOutOfRange { list: BundleList::Combined, index: 0 }
+		);
+		let mut x = b.clone();
+		x.naive_value = Some(fx("-1000000.000000000000000001"));
+		assert_noop!(
+			submit(10, TOPIC, N1, x),
+			Error::<Test>::LossOutOfRange { list: BundleList::Naive, index: 0 }
+		);
+		let mut x = b.clone();
+		x.inferer_values = list(vec![(2, fx("1")), (3, fx("2000000"))]);
+		assert_noop!(
+			submit(10, TOPIC, N1, x),
+			Error::<Test>::LossOutOfRange { list: BundleList::Inferer, index: 1 }
+		);
+		let mut x = b.clone();
+		x.one_out_inferer_forecaster_values = list(vec![(3, 2, fx("-1000001"))]);
+		assert_noop!(
+			submit(10, TOPIC, N1, x),
+			Error::<Test>::LossOutOfRange { list: BundleList::OneOutInfererForecaster, index: 0 }
+		);
 		// After the window.
 		run_to_block(N1 + 2 * E + 1);
 		assert_noop!(submit(10, TOPIC, N1, b), Error::<Test>::UnknownReputerNonce);
@@ -332,7 +358,7 @@ fn the_close_queue_settles_one_per_block_and_a_full_queue_loses_nothing() {
 		// Four entries of a topic that does not exist fill the queue (capacity 4) right
 		// before the epoch end that would queue N1.
 		run_to_block(N1 + 2 * E);
-		let filler: Vec<_> = (0..4).map(|i| (99, i, N1 + 2 * E)).collect();
+		let filler: Vec<_> = (0..4).map(|i| (99, i, N1 + 2 * E, Fixed::ZERO)).collect();
 		CloseQueue::<Test>::put(list(filler));
 		run_to_block(N1 + 2 * E + 1);
 		// Not queued: N1 stays open for bundles' close at the next epoch end.
@@ -415,5 +441,179 @@ fn experienced_workers_move_the_initial_regret() {
 		assert_ne!(expected, Fixed::ZERO);
 		assert_eq!(pallet_topics::Topics::<Test>::get(TOPIC).unwrap().initial_regret, expected);
 		assert_eq!(Reputation::round_results(TOPIC).unwrap().initial_regret, expected);
+	});
+}
+
+/// Narrows the mock topic's loss range to [-30, 30] (log-losses) by governance.
+fn narrow_losses() {
+	let update = pallet_topics::TopicUpdate {
+		loss_range: Some(pallet_topics::ValueRange { min: fx("-30"), max: fx("30") }),
+		..Default::default()
+	};
+	assert_ok!(Topics::update_topic(RuntimeOrigin::root(), TOPIC, update));
+}
+
+/// Reputer 12 becomes a whale (5 300 ALLO); 13 (50 ALLO, the minimum) and 14 (100 ALLO) join.
+fn whale_and_minnows() {
+	narrow_losses();
+	assert_ok!(Stake::add_stake(signed(12), TOPIC, 5_000 * ALLO));
+	for (r, stake) in [(13, 50 * ALLO), (14, 100 * ALLO)] {
+		assert_ok!(Stake::register_reputer(signed(r), TOPIC));
+		assert_ok!(Stake::add_stake(signed(r), TOPIC, stake));
+	}
+}
+
+/// Issue 12, finding 2 (whale honest, minnow lying at the loss bound): the round settles, the
+/// liar moves the network loss by at most its stake share of the range, scores lowest, and
+/// loses its seat to an honest newcomer in the next round. On the old code a 10^15 report set
+/// every network loss, and a little more overflowed the settlement (`MechanismFailed`).
+#[test]
+fn a_minnow_liar_barely_moves_the_network_loss_and_loses_its_seat() {
+	new_test_ext().execute_with(|| {
+		whale_and_minnows();
+		let n2 = N1 + E;
+		worker_round(N1);
+		run_to_block(N1 + E);
+		for (r, b) in [(10, "-2"), (11, "-2.1"), (12, "-1.95"), (13, "29.9")] {
+			assert_ok!(submit(r, TOPIC, N1, full_bundle(b)));
+		}
+		worker_round(n2);
+		run_to_block(N1 + 2 * E + 2);
+		let round = Reputation::round_results(TOPIC).expect("settled");
+		assert_eq!(round.nonce, N1);
+		let score = |who: u64| round.reputers.iter().find(|r| r.reputer == who).unwrap().score;
+		for honest in [10, 11, 12] {
+			assert!(score(13) < score(honest), "liar {} vs {}", score(13), score(honest));
+		}
+		// Honest stake-weighted combined loss: (100·-2 + 200·-2.1 + 5 300·-1.95)/5 600; the
+		// liar holds 50/5 650 of the stake, so it moves it by at most 0.9 % of 60.
+		let honest = fx("-1.956250");
+		let (_, net) = NetworkLosses::<Test>::get(TOPIC).expect("network losses");
+		let shift = net.combined_value.unwrap().checked_sub(honest).unwrap();
+		assert!(shift.is_positive() && shift < fx("0.54"), "shift {shift}");
+
+		// The next round: the honest reputers report first and the liar, lying again, takes
+		// the last seat; an honest newcomer has no EMA yet (0, spec 3.5) and is not admitted,
+		// which gives it the passive EMA: the quantile of the round's scores (above the liar's).
+		for (r, b) in [(10, "-2"), (11, "-2.1"), (12, "-1.95"), (13, "29.9")] {
+			assert_ok!(submit(r, TOPIC, n2, full_bundle(b)));
+		}
+		assert_ok!(submit(14, TOPIC, n2, full_bundle("-2")));
+		assert_eq!(ActiveReputers::<Test>::get(TOPIC, n2).into_inner(), vec![10, 11, 12, 13]);
+		let n3 = n2 + E;
+		worker_round(n3);
+		run_to_block(n2 + 2 * E + 2);
+		assert_eq!(Reputation::round_results(TOPIC).map(|r| r.nonce), Some(n2));
+		// The round after: the newcomer's quantile EMA beats the liar's, which loses its seat
+		// (and so its bundle and any reward).
+		for (r, b) in [(10, "-2"), (11, "-2.1"), (12, "-1.95"), (13, "29.9")] {
+			assert_ok!(submit(r, TOPIC, n3, full_bundle(b)));
+		}
+		assert_ok!(submit(14, TOPIC, n3, full_bundle("-2")));
+		assert_eq!(ActiveReputers::<Test>::get(TOPIC, n3).into_inner(), vec![10, 11, 12, 14]);
+		assert!(LossBundles::<Test>::get((TOPIC, n3), 13).is_none());
+		Reputation::do_try_state().unwrap();
+	});
+}
+
+/// The other side of stake-weighted consensus (finding 2, whale lying, minnows honest): the
+/// whale's report is the consensus, so the network loss follows it and the honest minority is
+/// scored below it. The protocol's trust assumption is an honest majority of reputer stake, as
+/// in the reference; the bounds still keep the settlement computable and the damage within the
+/// topic's loss range.
+#[test]
+fn a_lying_whale_is_the_consensus_and_the_honest_minority_scores_below_it() {
+	new_test_ext().execute_with(|| {
+		whale_and_minnows();
+		worker_round(N1);
+		run_to_block(N1 + E);
+		for (r, b) in [(10, "-2"), (11, "-2.1"), (12, "29.9"), (13, "-1.95")] {
+			assert_ok!(submit(r, TOPIC, N1, full_bundle(b)));
+		}
+		run_to_block(N1 + 2 * E + 2);
+		let round = Reputation::round_results(TOPIC).expect("settled");
+		let score = |who: u64| round.reputers.iter().find(|r| r.reputer == who).unwrap().score;
+		for honest in [10, 11, 13] {
+			assert!(score(12) > score(honest), "whale {} vs {}", score(12), score(honest));
+		}
+		let (_, net) = NetworkLosses::<Test>::get(TOPIC).expect("network losses");
+		let combined = net.combined_value.unwrap();
+		assert!(combined > fx("27") && combined <= fx("30"), "{combined}");
+		Reputation::do_try_state().unwrap();
+	});
+}
+
+/// Sets the mock topic's ground-truth lag by governance.
+fn set_lag(g: u64) -> sp_runtime::DispatchResult {
+	let update = pallet_topics::TopicUpdate { ground_truth_lag: Some(g), ..Default::default() };
+	Topics::update_topic(RuntimeOrigin::root(), TOPIC, update)
+}
+
+/// Issue 12, finding 5: the longest lag validation accepts, G = (M − 2)·E/2 (here M = 10, so
+/// 4·E), still settles with a round in every epoch; one epoch more is refused. On the old
+/// bound (G ≤ M·E) nonce N was dropped from the M newest before N + 2G and never settled.
+#[test]
+fn a_topic_with_the_longest_accepted_lag_settles() {
+	new_test_ext().execute_with(|| {
+		let g = 4 * E;
+		assert_noop!(
+			set_lag(g + 1),
+			pallet_topics::Error::<Test>::InvalidTopicField {
+				field: pallet_topics::TopicField::GroundTruthLag
+			}
+		);
+		assert_ok!(set_lag(g));
+		let mut submitted = false;
+		let mut k = 0;
+		while N1 + k * E <= N1 + 2 * g + E {
+			worker_round(N1 + k * E);
+			let now = System::block_number();
+			if !submitted && now >= N1 + g {
+				for (r, b) in bundles() {
+					assert_ok!(submit(r, TOPIC, N1, b));
+				}
+				submitted = true;
+			}
+			k += 1;
+		}
+		assert!(submitted);
+		run_to_block(N1 + 2 * g + E + 2);
+		assert!(events().iter().any(|e| matches!(
+			e,
+			Event::ReputerNonceClosed { topic_id: TOPIC, nonce: N1, reputers: 3, .. }
+		)));
+		Reputation::do_try_state().unwrap();
+	});
+}
+
+/// Issue 12, finding 5: a nonce that governance's lower `max_unfulfilled_reputer_requests`
+/// pushes out of the list before it can close loses its bundles and active set (on the old
+/// code they stayed in storage forever).
+#[test]
+fn a_dropped_reputer_nonce_loses_its_bundles() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(set_lag(4 * E));
+		for k in 0..=4 {
+			worker_round(N1 + k * E);
+		}
+		for (r, b) in bundles() {
+			assert_ok!(submit(r, TOPIC, N1, b));
+		}
+		assert_eq!(ActiveReputers::<Test>::get(TOPIC, N1).len(), 3);
+		let update = pallet_topics::ParamsUpdate {
+			max_unfulfilled_reputer_requests: Some(4),
+			..Default::default()
+		};
+		assert_ok!(Topics::update_params(RuntimeOrigin::root(), Box::new(update)));
+		worker_round(N1 + 5 * E);
+		assert!(!pallet_inference::ReputerNonces::<Test>::get(TOPIC).contains(&N1));
+		assert!(ActiveReputers::<Test>::get(TOPIC, N1).is_empty());
+		assert_eq!(LossBundles::<Test>::iter_prefix((TOPIC, N1)).count(), 0);
+		assert!(events().contains(&Event::ReputerNonceDropped {
+			topic_id: TOPIC,
+			nonce: N1,
+			reason: DropReason::Expired,
+		}));
+		Reputation::do_try_state().unwrap();
 	});
 }

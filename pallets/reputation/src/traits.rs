@@ -19,6 +19,10 @@ pub struct SettledRound<AccountId> {
 	pub forecaster_scores: Vec<(AccountId, Fixed)>,
 	/// (reputer, total stake S_m in base units, consensus score T_m) (spec 5.6).
 	pub reputers: Vec<(AccountId, u128, Fixed)>,
+	/// w_t / Σw of the block that queued the close, in [0, 1]: the topic's share of the
+	/// reward emission (spec 7.2), fixed when the close was queued so that a topic displaced
+	/// before its payment cannot divide by a sum it has left (issue 12, finding 3).
+	pub reward_share: Fixed,
 }
 
 /// Reacts to a settled round: the reward step. Called in the settlement's block after the

@@ -66,6 +66,10 @@ pub struct LossBundle<
 	MaxEncodedLen,
 )]
 pub enum BundleList {
+	/// `combined_value`.
+	Combined,
+	/// `naive_value`.
+	Naive,
 	/// `inferer_values`.
 	Inferer,
 	/// `forecaster_values`.
@@ -249,6 +253,10 @@ pub enum DropReason {
 	MechanismFailed,
 	/// A storage layer could not be opened.
 	Storage,
+	/// The nonce left the topic's unfulfilled reputer nonces before it could be closed
+	/// (governance lowered `max_unfulfilled_reputer_requests`, or it was pruned); its bundles
+	/// were removed.
+	Expired,
 }
 
 impl From<sp_runtime::DispatchError> for DropReason {

@@ -377,6 +377,8 @@ pub mod pallet {
 		Overflow,
 		/// Nobody delegates to this reputer on this topic: there is no one to reward.
 		NoDelegatedStake,
+		/// The sender has no delegation on this reputer of this topic: nothing to claim.
+		NoDelegation,
 	}
 
 	#[pallet::hooks]
@@ -551,8 +553,10 @@ pub mod pallet {
 			reputer: T::AccountId,
 		) -> DispatchResult {
 			let delegator = ensure_signed(origin)?;
-			Self::pay_pending_reward(topic_id, &delegator, &reputer)?;
 			let key = (topic_id, &delegator, &reputer);
+			// Issue 12, finding 6: no claim writes an entry it does not need.
+			ensure!(DelegatedStakes::<T>::contains_key(key), Error::<T>::NoDelegation);
+			Self::pay_pending_reward(topic_id, &delegator, &reputer)?;
 			let acc = DelegateRewardPerShare::<T>::get(topic_id, &reputer);
 			DelegatedStakes::<T>::mutate(key, |d| d.reward_debt = rewards::debt(d.amount, acc));
 			Ok(())

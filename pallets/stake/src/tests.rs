@@ -238,6 +238,16 @@ fn delegators_claim_their_share_of_rewards_and_never_more() {
 		// What is left in the pool covers every claim (dust stays accounted there).
 		assert!(Balances::balance(&pool) >= ExistentialDeposit::get());
 		assert_noop!(Stake::add_delegator_rewards(T1, &5, 1), Error::<Test>::NoDelegatedStake);
+		// Issue 12, finding 6: a claim without a delegation is refused and writes nothing (the
+		// old code stored a zero delegation for any (topic, reputer) named).
+		assert_noop!(
+			Stake::claim_delegator_reward(RuntimeOrigin::signed(5), T1, 2),
+			Error::<Test>::NoDelegation
+		);
+		assert_noop!(
+			Stake::claim_delegator_reward(RuntimeOrigin::signed(3), T1, 9),
+			Error::<Test>::NoDelegation
+		);
 		Stake::do_try_state().unwrap();
 	});
 }

@@ -34,6 +34,8 @@ pub fn config<T: Config>() -> TopicConfig<BlockNumberFor<T>> {
 		active_inferer_quantile: fx(Fixed::SCALE / 5),
 		active_forecaster_quantile: fx(Fixed::SCALE / 5),
 		active_reputer_quantile: fx(Fixed::SCALE / 5),
+		inference_range: crate::ValueRange::WIDEST_INFERENCE,
+		loss_range: crate::ValueRange::WIDEST_LOSS,
 	}
 }
 

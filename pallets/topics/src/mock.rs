@@ -109,6 +109,8 @@ pub fn topic_config() -> TopicConfig<u64> {
 		active_inferer_quantile: fx("0.2"),
 		active_forecaster_quantile: fx("0.2"),
 		active_reputer_quantile: fx("0.2"),
+		inference_range: crate::ValueRange::WIDEST_INFERENCE,
+		loss_range: crate::ValueRange::WIDEST_LOSS,
 	}
 }
 

@@ -1,5 +1,6 @@
 //! Unit tests of the topics pallet against the mock runtime.
 
+use crate::ValueRange;
 use crate::{
 	mock::*,
 	pallet::{
@@ -100,7 +101,10 @@ fn create_topic_rejects_each_invalid_field_and_changes_nothing() {
 		// Fix a: W = E would never close a window.
 		(|c| c.worker_submission_window = 12, TopicField::WorkerSubmissionWindow),
 		(|c| c.ground_truth_lag = 11, TopicField::GroundTruthLag),
-		(|c| c.ground_truth_lag = 12 * 100 + 1, TopicField::GroundTruthLag),
+		// Finding 5: G = 50·E and 100·E would drop the nonce before N + 2G (M = 100 kept).
+		(|c| c.ground_truth_lag = 12 * 50, TopicField::GroundTruthLag),
+		(|c| c.ground_truth_lag = 12 * 100, TopicField::GroundTruthLag),
+		(|c| c.ground_truth_lag = 12 * 49 + 1, TopicField::GroundTruthLag),
 		(|c| c.p_norm = fx("2.49"), TopicField::PNorm),
 		(|c| c.p_norm = fx("4.51"), TopicField::PNorm),
 		(|c| c.alpha_regret = Fixed::ZERO, TopicField::AlphaRegret),
@@ -110,6 +114,17 @@ fn create_topic_rejects_each_invalid_field_and_changes_nothing() {
 		(|c| c.active_inferer_quantile = fx("-0.1"), TopicField::ActiveInfererQuantile),
 		(|c| c.active_forecaster_quantile = Fixed::ONE, TopicField::ActiveForecasterQuantile),
 		(|c| c.active_reputer_quantile = fx("1.5"), TopicField::ActiveReputerQuantile),
+		(|c| c.epsilon = fx("0.0000000009"), TopicField::Epsilon),
+		(|c| c.epsilon = fx("1000.000000000000000001"), TopicField::Epsilon),
+		(|c| c.inference_range.max = c.inference_range.min, TopicField::InferenceRange),
+		(
+			|c| c.inference_range.max = fx("1000000000000.000000000000000001"),
+			TopicField::InferenceRange,
+		),
+		(|c| c.inference_range.min = fx("-1000000000001"), TopicField::InferenceRange),
+		(|c| c.loss_range = ValueRange { min: fx("1"), max: fx("0") }, TopicField::LossRange),
+		(|c| c.loss_range.max = fx("1000000.000000000000000001"), TopicField::LossRange),
+		(|c| c.loss_range.min = fx("-1000001"), TopicField::LossRange),
 	];
 	new_test_ext().execute_with(|| {
 		for (edit, field) in cases {
@@ -120,9 +135,11 @@ fn create_topic_rejects_each_invalid_field_and_changes_nothing() {
 				Error::<Test>::InvalidTopicField { field }
 			);
 		}
-		// The bounds themselves are accepted: G = 100·E, W = E − 1, p = 2.5 and 4.5, α = 1.
+		// The bounds themselves are accepted: G = 49·E, W = E − 1, p = 2.5 and 4.5, α = 1,
+		// ε = 10^-9, the widest ranges.
 		let mut config = topic_config();
-		config.ground_truth_lag = 1_200;
+		config.ground_truth_lag = 12 * 49;
+		config.epsilon = fx("0.000000001");
 		config.worker_submission_window = 11;
 		config.p_norm = fx("4.5");
 		config.alpha_regret = Fixed::ONE;

@@ -30,6 +30,75 @@ const fn fx_milli(thousandths: i128) -> Fixed {
 	Fixed::from_raw(thousandths.saturating_mul(MILLI))
 }
 
+/// The largest magnitude a topic may declare for inferences: 10^12. Every accepted inference
+/// lies in [−10^12, 10^12], so sums, medians, deviations and weighted means of up to 2^20
+/// inferences stay far inside the fixed-point range (±1.7·10^20).
+pub const MAX_INFERENCE_MAGNITUDE: Fixed =
+	Fixed::from_raw(1_000_000_000_000_000_000_000_000_000_000);
+
+/// The largest magnitude a topic may declare for (log-)losses, reported or forecast: 10^6.
+/// Regrets are differences of losses (≤ 4·10^6 apart), so their squares, the Gram matrices of
+/// reputer consensus over every entry of a full bundle and the score spreads all fit.
+pub const MAX_LOSS_MAGNITUDE: Fixed = Fixed::from_raw(1_000_000_000_000_000_000_000_000);
+
+/// The most listening-coefficient iterations governance may set: the settlement's benchmark
+/// runs this many (issue 12, finding 7).
+pub const MAX_GRADIENT_DESCENT_ITERS: u32 = 20;
+
+/// The most scores per window governance may set (`max_samples_to_scale_scores`); the
+/// emissions pallet's `MaxScoreSamples` storage bound must be at least this.
+pub const MAX_SCORE_SAMPLES: u32 = 64;
+
+/// The most stake removals of each kind per block governance may set
+/// (`half_max_process_stake_removals_end_block`); the stake pallet's `MaxRemovalsPerBlock`
+/// (benchmarked) must be at least twice this.
+pub const MAX_HALF_STAKE_REMOVALS_PER_BLOCK: u32 = 40;
+
+/// A closed interval [min, max] of values a topic accepts.
+#[derive(
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+	Serialize,
+	Deserialize,
+)]
+pub struct ValueRange {
+	/// Smallest accepted value.
+	pub min: Fixed,
+	/// Largest accepted value.
+	pub max: Fixed,
+}
+
+impl ValueRange {
+	/// Every inference a topic may accept: ±[`MAX_INFERENCE_MAGNITUDE`].
+	pub const WIDEST_INFERENCE: ValueRange = ValueRange {
+		min: Fixed::from_raw(-1_000_000_000_000_000_000_000_000_000_000),
+		max: MAX_INFERENCE_MAGNITUDE,
+	};
+	/// Every loss a topic may accept: ±[`MAX_LOSS_MAGNITUDE`].
+	pub const WIDEST_LOSS: ValueRange = ValueRange {
+		min: Fixed::from_raw(-1_000_000_000_000_000_000_000_000),
+		max: MAX_LOSS_MAGNITUDE,
+	};
+
+	/// `min ≤ x ≤ max`.
+	pub fn contains(&self, x: Fixed) -> bool {
+		self.min <= x && x <= self.max
+	}
+
+	/// `min < max`, both within `±cap`.
+	fn is_valid_within(&self, cap: Fixed) -> bool {
+		self.min < self.max && self.min >= cap.saturating_neg() && self.max <= cap
+	}
+}
+
 /// The fields of a topic chosen by its creator (spec 1.1, validation spec 9.2 with fix a).
 #[derive(
 	Clone,
@@ -52,7 +121,8 @@ pub struct TopicConfig<BlockNumber> {
 	pub loss_method: BoundedString,
 	/// E: blocks per epoch.
 	pub epoch_length: BlockNumber,
-	/// G: blocks until the ground truth is known; E ≤ G ≤ max_unfulfilled_reputer_requests·E.
+	/// G: blocks until the ground truth is known; E ≤ G ≤ (max_unfulfilled_reputer_requests − 2)·E/2,
+	/// so that every nonce is still kept when its reputer window N + 2G has passed.
 	pub ground_truth_lag: BlockNumber,
 	/// W: blocks during which workers submit for a nonce; 1 ≤ W < E (fix a).
 	pub worker_submission_window: BlockNumber,
@@ -62,7 +132,8 @@ pub struct TopicConfig<BlockNumber> {
 	pub alpha_regret: Fixed,
 	/// Informational: whether losses may be negative (spec 0.3.1).
 	pub allow_negative: bool,
-	/// ε > 0: floor of standard deviations in the regret normalisation.
+	/// ε ∈ [10^-9, 10^3]: floor of standard deviations in the regret normalisation (bounded so
+	/// that a regret over ε always fits the fixed-point range).
 	pub epsilon: Fixed,
 	/// EMA rate of the score EMAs used by merit sortition, in [0, 1).
 	pub merit_sortition_alpha: Fixed,
@@ -72,6 +143,11 @@ pub struct TopicConfig<BlockNumber> {
 	pub active_forecaster_quantile: Fixed,
 	/// Quantile of instant reputer scores given to passive reputers, in [0, 1).
 	pub active_reputer_quantile: Fixed,
+	/// The inferences the topic accepts; within ±[`MAX_INFERENCE_MAGNITUDE`].
+	pub inference_range: ValueRange,
+	/// The losses reputers may report and forecasters may predict (log-losses unless
+	/// `allow_negative`, spec 0.3.1); within ±[`MAX_LOSS_MAGNITUDE`].
+	pub loss_range: ValueRange,
 }
 
 /// A topic: its creator, its configuration and the state the chain keeps on it (spec 1.1).
@@ -141,6 +217,10 @@ pub struct TopicUpdate<BlockNumber> {
 	pub active_forecaster_quantile: Option<Fixed>,
 	/// New reputer quantile.
 	pub active_reputer_quantile: Option<Fixed>,
+	/// New inference range (applies to submissions from now on).
+	pub inference_range: Option<ValueRange>,
+	/// New loss range (applies to submissions from now on).
+	pub loss_range: Option<ValueRange>,
 }
 
 impl<BlockNumber> TopicConfig<BlockNumber> {
@@ -162,7 +242,9 @@ impl<BlockNumber> TopicConfig<BlockNumber> {
 			merit_sortition_alpha,
 			active_inferer_quantile,
 			active_forecaster_quantile,
-			active_reputer_quantile
+			active_reputer_quantile,
+			inference_range,
+			loss_range
 		);
 	}
 }
@@ -178,7 +260,7 @@ pub enum TopicField {
 	LossMethod,
 	/// Below `min_epoch_length` (or 0).
 	EpochLength,
-	/// Outside [E, max_unfulfilled_reputer_requests·E].
+	/// Outside [E, (max_unfulfilled_reputer_requests − 2)·E/2].
 	GroundTruthLag,
 	/// Outside [1, E) (fix a: W = E never closes a window).
 	WorkerSubmissionWindow,
@@ -186,7 +268,7 @@ pub enum TopicField {
 	PNorm,
 	/// Outside (0, 1].
 	AlphaRegret,
-	/// Not positive.
+	/// Outside [10^-9, 10^3].
 	Epsilon,
 	/// Outside [0, 1).
 	MeritSortitionAlpha,
@@ -196,6 +278,10 @@ pub enum TopicField {
 	ActiveForecasterQuantile,
 	/// Outside [0, 1).
 	ActiveReputerQuantile,
+	/// Not min < max within ±`MAX_INFERENCE_MAGNITUDE`.
+	InferenceRange,
+	/// Not min < max within ±`MAX_LOSS_MAGNITUDE`.
+	LossRange,
 }
 
 /// `lo ≤ x ≤ hi`.
@@ -232,7 +318,12 @@ impl<BlockNumber: Copy + UniqueSaturatedInto<u64>> TopicConfig<BlockNumber> {
 			return Err(TopicField::WorkerSubmissionWindow);
 		}
 		let g: u64 = self.ground_truth_lag.unique_saturated_into();
-		let max_g = e.saturating_mul(u64::from(params.max_unfulfilled_reputer_requests));
+		// Fix o closes nonce N at the first epoch end ≥ N + 2G; by then about 2G/E + 2 newer
+		// reputer nonces exist, and only `max_unfulfilled_reputer_requests` are kept: a larger
+		// G would drop N before it could settle (issue 12, finding 5).
+		let max_g = e
+			.saturating_mul(u64::from(params.max_unfulfilled_reputer_requests).saturating_sub(2))
+			/ 2;
 		if g < e || g > max_g {
 			return Err(TopicField::GroundTruthLag);
 		}
@@ -242,7 +333,7 @@ impl<BlockNumber: Copy + UniqueSaturatedInto<u64>> TopicConfig<BlockNumber> {
 		if !(self.alpha_regret.is_positive() && self.alpha_regret <= Fixed::ONE) {
 			return Err(TopicField::AlphaRegret);
 		}
-		if !self.epsilon.is_positive() {
+		if !within(self.epsilon, Fixed::from_raw(1_000_000_000), fx_milli(1_000_000)) {
 			return Err(TopicField::Epsilon);
 		}
 		if !unit_half_open(self.merit_sortition_alpha) {
@@ -256,6 +347,12 @@ impl<BlockNumber: Copy + UniqueSaturatedInto<u64>> TopicConfig<BlockNumber> {
 		}
 		if !unit_half_open(self.active_reputer_quantile) {
 			return Err(TopicField::ActiveReputerQuantile);
+		}
+		if !self.inference_range.is_valid_within(MAX_INFERENCE_MAGNITUDE) {
+			return Err(TopicField::InferenceRange);
+		}
+		if !self.loss_range.is_valid_within(MAX_LOSS_MAGNITUDE) {
+			return Err(TopicField::LossRange);
 		}
 		Ok(())
 	}
@@ -349,7 +446,7 @@ network_params! {
 	min_stake_fraction / MinStakeFraction: Fixed = fx_milli(500);
 	/// Unfulfilled worker nonces kept per topic (oldest dropped), ≥ 1.
 	max_unfulfilled_worker_requests / MaxUnfulfilledWorkerRequests: u32 = 100;
-	/// Unfulfilled reputer nonces kept per topic; also bounds G ≤ this·E; ≥ 1.
+	/// Unfulfilled reputer nonces kept per topic; also bounds G ≤ (this − 2)·E/2; ≥ 4.
 	max_unfulfilled_reputer_requests / MaxUnfulfilledReputerRequests: u32 = 100;
 	/// μ: exponent of the stake in the topic weight, in [0, 1].
 	topic_reward_stake_importance / TopicRewardStakeImportance: Fixed = fx_milli(500);
@@ -359,9 +456,10 @@ network_params! {
 	topic_reward_alpha / TopicRewardAlpha: Fixed = fx_milli(500);
 	/// α_task: EMA rate of reward fractions and τ, in (0, 1).
 	task_reward_alpha / TaskRewardAlpha: Fixed = fx_milli(100);
-	/// v: validators' share of each block emission, in [0, 1].
+	/// v: validators' share of each block emission, in (0, 1] (v > 0 keeps the yield cap
+	/// ξ_max/(v + (1 − v)·r) defined when no reputer stake was rewarded, r = 0).
 	validators_vs_allora_percent_reward / ValidatorsVsAlloraPercentReward: Fixed = fx_milli(250);
-	/// Scores kept per nonce and window of the score σ, ≥ 1.
+	/// Scores kept per nonce and window of the score σ, 1..=64 (`MAX_SCORE_SAMPLES`).
 	max_samples_to_scale_scores / MaxSamplesToScaleScores: u32 = 10;
 	/// Inferer active-set size, 1..=storage bound.
 	max_top_inferers_to_reward / MaxTopInferersToReward: u32 = 32;
@@ -371,7 +469,8 @@ network_params! {
 	max_top_reputers_to_reward / MaxTopReputersToReward: u32 = 6;
 	/// Fee for creating a topic, base units.
 	create_topic_fee / CreateTopicFee: u128 = 75_000 * MICRO_ALLO;
-	/// Iterations of the listening-coefficient gradient ascent, 1..=100.
+	/// Iterations of the listening-coefficient gradient ascent, 1..=20 (the benchmarked
+	/// maximum, `MAX_GRADIENT_DESCENT_ITERS`).
 	gradient_descent_max_iters / GradientDescentMaxIters: u32 = 10;
 	/// Fee for registering as worker or reputer, base units.
 	registration_fee / RegistrationFee: u128 = 200 * MICRO_ALLO;
@@ -393,13 +492,15 @@ network_params! {
 	c_reward_inference / CRewardInference: Fixed = fx_milli(750);
 	/// Forecaster reward-mapping offset, > 0.
 	c_reward_forecast / CRewardForecast: Fixed = fx_milli(750);
-	/// c: offset of the regret → weight map, > 0.
+	/// c: offset of the regret → weight map, in (0, 10].
 	c_norm / CNorm: Fixed = fx_milli(750);
 	/// Floor of reputer scores, > 0.
 	epsilon_reputer / EpsilonReputer: Fixed = fx_milli(10);
-	/// Stake removals processed per queue per block, ≥ 1.
+	/// Stake removals processed per queue per block, 1..=40
+	/// (`MAX_HALF_STAKE_REMOVALS_PER_BLOCK`).
 	half_max_process_stake_removals_end_block / HalfMaxProcessStakeRemovalsEndBlock: u32 = 40;
-	/// Floor of denominators in synthesis, > 0.
+	/// Floor of denominators in synthesis, in (0, 10^-4] (below the smallest weight sum the
+	/// regret map can produce, so combined values stay weighted means).
 	epsilon_safe_div / EpsilonSafeDiv: Fixed = Fixed::from_raw(100_000_000_000);
 	/// Fee per worker or reputer payload, base units.
 	data_sending_fee / DataSendingFee: u128 = 10 * MICRO_ALLO;
@@ -411,15 +512,18 @@ network_params! {
 	max_string_length / MaxStringLength: u32 = MAX_STRING_LENGTH;
 	/// Quantile of experienced regrets used for the initial regret, in [0, 1].
 	initial_regret_quantile / InitialRegretQuantile: Fixed = fx_milli(250);
-	/// d of the initial-regret offset c − d/p; any value.
+	/// d of the initial-regret offset c − d/p, in [0, 100].
 	p_norm_safe_div / PNormSafeDiv: Fixed = fx_milli(8_250);
+	/// k of the outlier clip: inferences enter the network inference clipped to k median
+	/// absolute deviations around their median; in [1, 1000].
+	inference_outlier_mads / InferenceOutlierMads: Fixed = fx_milli(12_000);
 }
 
 impl NetworkParams {
 	/// Checks every range of spec 9.1 and that the size parameters fit the storage bounds.
 	pub fn validate(&self, bounds: &StorageBounds) -> Result<(), Param> {
 		let unit_closed = |x: Fixed| within(x, Fixed::ZERO, Fixed::ONE);
-		let checks: [(bool, Param); 35] = [
+		let checks: [(bool, Param); 37] = [
 			(!self.version.is_empty(), Param::Version),
 			(!self.min_topic_weight.is_negative(), Param::MinTopicWeight),
 			(self.min_epoch_length >= 1, Param::MinEpochLength),
@@ -432,7 +536,7 @@ impl NetworkParams {
 				Param::MaxUnfulfilledWorkerRequests,
 			),
 			(
-				(1..=bounds.unfulfilled_nonces).contains(&self.max_unfulfilled_reputer_requests),
+				(4..=bounds.unfulfilled_nonces).contains(&self.max_unfulfilled_reputer_requests),
 				Param::MaxUnfulfilledReputerRequests,
 			),
 			(unit_closed(self.topic_reward_stake_importance), Param::TopicRewardStakeImportance),
@@ -443,10 +547,14 @@ impl NetworkParams {
 			(unit_open(self.topic_reward_alpha), Param::TopicRewardAlpha),
 			(unit_open(self.task_reward_alpha), Param::TaskRewardAlpha),
 			(
-				unit_closed(self.validators_vs_allora_percent_reward),
+				self.validators_vs_allora_percent_reward.is_positive()
+					&& self.validators_vs_allora_percent_reward <= Fixed::ONE,
 				Param::ValidatorsVsAlloraPercentReward,
 			),
-			(self.max_samples_to_scale_scores >= 1, Param::MaxSamplesToScaleScores),
+			(
+				(1..=MAX_SCORE_SAMPLES).contains(&self.max_samples_to_scale_scores),
+				Param::MaxSamplesToScaleScores,
+			),
 			(
 				(1..=bounds.inferers).contains(&self.max_top_inferers_to_reward),
 				Param::MaxTopInferersToReward,
@@ -459,7 +567,10 @@ impl NetworkParams {
 				(1..=bounds.reputers).contains(&self.max_top_reputers_to_reward),
 				Param::MaxTopReputersToReward,
 			),
-			((1..=100).contains(&self.gradient_descent_max_iters), Param::GradientDescentMaxIters),
+			(
+				(1..=MAX_GRADIENT_DESCENT_ITERS).contains(&self.gradient_descent_max_iters),
+				Param::GradientDescentMaxIters,
+			),
 			(self.default_page_limit >= 1, Param::DefaultPageLimit),
 			(self.max_page_limit >= self.default_page_limit, Param::MaxPageLimit),
 			(self.blocks_per_month >= 1, Param::BlocksPerMonth),
@@ -468,13 +579,17 @@ impl NetworkParams {
 			(self.p_reward_reputer.is_positive(), Param::PRewardReputer),
 			(self.c_reward_inference.is_positive(), Param::CRewardInference),
 			(self.c_reward_forecast.is_positive(), Param::CRewardForecast),
-			(self.c_norm.is_positive(), Param::CNorm),
+			(self.c_norm.is_positive() && self.c_norm <= fx_milli(10_000), Param::CNorm),
 			(self.epsilon_reputer.is_positive(), Param::EpsilonReputer),
 			(
-				self.half_max_process_stake_removals_end_block >= 1,
+				(1..=MAX_HALF_STAKE_REMOVALS_PER_BLOCK)
+					.contains(&self.half_max_process_stake_removals_end_block),
 				Param::HalfMaxProcessStakeRemovalsEndBlock,
 			),
-			(self.epsilon_safe_div.is_positive(), Param::EpsilonSafeDiv),
+			(
+				within(self.epsilon_safe_div, Fixed::EPSILON, Fixed::from_raw(100_000_000_000_000)),
+				Param::EpsilonSafeDiv,
+			),
 			(
 				(1..=bounds.forecast_elements).contains(&self.max_elements_per_forecast),
 				Param::MaxElementsPerForecast,
@@ -485,6 +600,11 @@ impl NetworkParams {
 			),
 			((1..=MAX_STRING_LENGTH).contains(&self.max_string_length), Param::MaxStringLength),
 			(unit_closed(self.initial_regret_quantile), Param::InitialRegretQuantile),
+			(within(self.p_norm_safe_div, Fixed::ZERO, fx_milli(100_000)), Param::PNormSafeDiv),
+			(
+				within(self.inference_outlier_mads, Fixed::ONE, fx_milli(1_000_000)),
+				Param::InferenceOutlierMads,
+			),
 		];
 		match checks.into_iter().find(|(ok, _)| !ok) {
 			Some((_, param)) => Err(param),

@@ -47,6 +47,11 @@ pub fn adjusted_stakes(stakes: &[Fixed], coefficients: &[Fixed]) -> Result<Vec<F
 		.map(|(s, a)| a.checked_mul(*s))
 		.collect::<core::result::Result<Vec<_>, _>>()?;
 	let total = Fixed::checked_sum(products.iter().copied())?;
+	if !total.is_positive() {
+		// Nobody is listened to (every coefficient 0): no adjusted stake; the consensus falls
+		// back to plain stakes (`reporter_weights`).
+		return Ok(products.iter().map(|_| Fixed::ZERO).collect());
+	}
 	products.iter().map(|p| Ok(p.checked_mul_int(n)?.checked_div(total)?.min(Fixed::ONE))).collect()
 }
 
@@ -72,6 +77,37 @@ fn check_vectors(vectors: &[Vec<Option<Fixed>>], reputers: usize) -> Result<usiz
 		return Err(Error::LengthMismatch);
 	}
 	Ok(len)
+}
+
+/// β: each reporter's share of a coordinate's consensus, Ŝ_m / Σ Ŝ over the reporters (0 for
+/// the others). When every reporter's listened-to stake Ŝ is zero (coefficients driven to 0,
+/// or stakes too small beside the largest to register at 18 decimals), the reporters' plain
+/// stakes are used, and failing those equal shares: the consensus of a coordinate somebody
+/// reported always exists, so one such reporter cannot make the settlement fail (issue 12).
+fn reporter_weights(adjusted: &[Fixed], stakes: &[Fixed], present: &[bool]) -> Result<Vec<Fixed>> {
+	let share = |weights: &[Fixed]| -> Result<Option<Vec<Fixed>>> {
+		let total = Fixed::checked_sum(
+			weights.iter().zip(present.iter()).filter(|(_, p)| **p).map(|(s, _)| *s),
+		)?;
+		if !total.is_positive() {
+			return Ok(None);
+		}
+		Ok(Some(
+			weights
+				.iter()
+				.zip(present.iter())
+				.map(|(s, p)| if *p { s.checked_div(total) } else { Ok(Fixed::ZERO) })
+				.collect::<core::result::Result<Vec<_>, _>>()?,
+		))
+	};
+	if let Some(beta) = share(adjusted)? {
+		return Ok(beta);
+	}
+	if let Some(beta) = share(stakes)? {
+		return Ok(beta);
+	}
+	let ones: Vec<Fixed> = present.iter().map(|_| Fixed::ONE).collect();
+	share(&ones)?.ok_or(Error::NoReputers)
 }
 
 /// D_c: the smallest reported value of every coordinate (the NaN filler of spec 5.6).
@@ -128,7 +164,21 @@ impl ScoreEvaluator for DirectScores<'_> {
 					den = den.checked_add(*s)?;
 				}
 			}
-			consensus.push(num.total()?.checked_div(den)?);
+			if den.is_positive() {
+				consensus.push(num.total()?.checked_div(den)?);
+				continue;
+			}
+			// No listened-to stake reported it: the fallback shares of `reporter_weights`.
+			let present: Vec<bool> =
+				self.vectors.iter().map(|v| v.get(c).copied().flatten().is_some()).collect();
+			let beta = reporter_weights(&adjusted, &self.stakes, &present)?;
+			let mut acc = DotAccumulator::new();
+			for (v, b) in self.vectors.iter().zip(beta.iter()) {
+				if let Some(x) = v.get(c).copied().flatten() {
+					acc.add_product(*b, x);
+				}
+			}
+			consensus.push(acc.total()?);
 		}
 		let mut norm_acc = DotAccumulator::new();
 		for x in &consensus {
@@ -251,14 +301,7 @@ impl ScoreEvaluator for GramScores {
 		let mut norm2 = Fixed::ZERO;
 		for g in &self.groups {
 			// β_n = Ŝ_n / Σ_{reporters} Ŝ for reporters, 0 otherwise.
-			let total = Fixed::checked_sum(
-				adjusted.iter().zip(g.present.iter()).filter(|(_, p)| **p).map(|(s, _)| *s),
-			)?;
-			let beta = adjusted
-				.iter()
-				.zip(g.present.iter())
-				.map(|(s, p)| if *p { s.checked_div(total) } else { Ok(Fixed::ZERO) })
-				.collect::<core::result::Result<Vec<_>, _>>()?;
+			let beta = reporter_weights(&adjusted, &self.stakes, &g.present)?;
 			// βᵀGβ for the centred and raw Gram matrices; Gβ for the cross terms.
 			let mut g_beta = vec![Fixed::ZERO; r];
 			let mut quad = DotAccumulator::new();
@@ -464,6 +507,26 @@ mod tests {
 				"{a} vs {b}"
 			);
 		}
+	}
+
+	#[test]
+	fn a_coordinate_only_unlistened_reputers_reported_still_has_a_consensus() {
+		// Reputer 1 is not listened to (coefficient 0) and alone reports the second loss; on
+		// the old code its consensus divided by zero and the whole settlement failed. With
+		// every coefficient 0 the adjusted stakes used to divide by zero as well.
+		let vectors = vec![vec![Some(fx("-2")), None], vec![Some(fx("-2.5")), Some(fx("-1"))]];
+		let stakes = [fx("100"), fx("10")];
+		let p = ReputerParams::defaults();
+		for coefficients in [[Fixed::ONE, Fixed::ZERO], [Fixed::ZERO, Fixed::ZERO]] {
+			let fast = reputer_scores(&vectors, &stakes, &coefficients, &p);
+			let direct = reputer_scores_baseline(&vectors, &stakes, &coefficients, &p);
+			assert!(fast.is_ok() && direct.is_ok(), "{fast:?} {direct:?}");
+			assert_eq!(fast.map(|o| o.scores.len()), Ok(2));
+		}
+		assert_eq!(
+			adjusted_stakes(&stakes, &[Fixed::ZERO, Fixed::ZERO]),
+			Ok(vec![Fixed::ZERO, Fixed::ZERO])
+		);
 	}
 
 	#[test]

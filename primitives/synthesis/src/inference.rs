@@ -5,7 +5,7 @@
 use crate::{
 	losses::ValueBundle,
 	regrets::Regrets,
-	stats::{confidence_percentiles, mean, median, weighted_percentiles},
+	stats::{confidence_percentiles, mad_clip, mean, median, weighted_percentiles},
 	weights::regret_weights,
 	Error, Result, SynthesisParams,
 };
@@ -81,6 +81,10 @@ fn combine(pairs: &[(Fixed, Fixed)], epsilon_safe_div: Fixed) -> Result<Fixed> {
 
 /// The round's inputs, deduplicated and filtered (spec 4.2).
 struct Round<'a, A: Ord> {
+	/// The inferences as submitted: what the bundle reports and reputers judge.
+	submitted: BTreeMap<A, Fixed>,
+	/// The inferences after the outlier clip (`stats::mad_clip`): what every combined,
+	/// forecast-implied, naive, one-out and one-in value is computed from.
 	inferences: BTreeMap<A, Fixed>,
 	/// Usable forecast elements (inferer in the round, first of duplicates), per forecaster.
 	forecasts: BTreeMap<A, Vec<(A, Fixed)>>,
@@ -88,11 +92,14 @@ struct Round<'a, A: Ord> {
 }
 
 impl<'a, A: Ord + Clone> Round<'a, A> {
-	fn new(input: &'a SynthesisInput<'a, A>) -> Self {
-		let mut inferences = BTreeMap::new();
+	fn new(input: &'a SynthesisInput<'a, A>) -> Result<Self> {
+		let mut submitted = BTreeMap::new();
 		for (j, v) in input.inferences {
-			inferences.entry(j.clone()).or_insert(*v);
+			submitted.entry(j.clone()).or_insert(*v);
 		}
+		let raw: Vec<Fixed> = submitted.values().copied().collect();
+		let clipped = mad_clip(&raw, input.params.outlier_mads)?;
+		let inferences: BTreeMap<A, Fixed> = submitted.keys().cloned().zip(clipped).collect();
 		let mut forecasts = BTreeMap::new();
 		for f in input.forecasts {
 			if forecasts.contains_key(&f.forecaster) {
@@ -108,7 +115,7 @@ impl<'a, A: Ord + Clone> Round<'a, A> {
 				.collect();
 			forecasts.insert(f.forecaster.clone(), usable);
 		}
-		Round { inferences, forecasts, input }
+		Ok(Round { submitted, inferences, forecasts, input })
 	}
 
 	fn inference(&self, j: &A) -> Result<Fixed> {
@@ -191,13 +198,13 @@ impl<'a, A: Ord + Clone> Round<'a, A> {
 pub fn network_inference<A: Ord + Clone>(
 	input: &SynthesisInput<'_, A>,
 ) -> Result<NetworkInference<A>> {
-	let round = Round::new(input);
+	let round = Round::new(input)?;
 	let values: Vec<Fixed> = round.inferences.values().copied().collect();
 	let first = *values.first().ok_or(Error::NoInferences)?;
 
 	let empty = |mode, combined, naive| {
 		let mut bundle = ValueBundle::new(combined, naive);
-		bundle.inferer = round.inferences.clone();
+		bundle.inferer = round.submitted.clone();
 		NetworkInference {
 			mode,
 			values: bundle,
@@ -224,7 +231,7 @@ fn all_new<A: Ord + Clone>(round: &Round<'_, A>) -> Result<NetworkInference<A>> 
 	let all: Vec<Fixed> = round.inferences.values().copied().collect();
 	let avg = mean(&all)?;
 	let mut bundle = ValueBundle::new(avg, avg);
-	bundle.inferer = round.inferences.clone();
+	bundle.inferer = round.submitted.clone();
 	for (k, elements) in &round.forecasts {
 		let named = elements.iter().map(|(j, _)| round.inference(j)).collect::<Result<Vec<_>>>()?;
 		if !named.is_empty() {
@@ -269,7 +276,7 @@ fn regret_weighted<A: Ord + Clone>(
 	let fii = round.all_forecast_implied(None, l_star)?;
 
 	let mut bundle = ValueBundle::new(Fixed::ZERO, Fixed::ZERO);
-	bundle.inferer = round.inferences.clone();
+	bundle.inferer = round.submitted.clone();
 	bundle.forecaster = fii.clone();
 
 	// Combined (4.5): one σ and one r_max over inferers and forecasters.
@@ -375,6 +382,7 @@ mod tests {
 			c_norm: fx("0.75"),
 			epsilon: fx(eps),
 			epsilon_safe_div: fx("0.0000001"),
+			outlier_mads: crate::params::DEFAULT_OUTLIER_MADS,
 		}
 	}
 

@@ -8,6 +8,9 @@ const fn fx(raw: i128) -> Fixed {
 }
 const E15: i128 = 1_000_000_000_000_000; // 10^15 raw = 0.001
 
+/// The default outlier clip of the network inference: 12 median absolute deviations.
+pub const DEFAULT_OUTLIER_MADS: Fixed = fx(12_000 * E15);
+
 /// Inference synthesis (spec 4): the topic's p and ε, the global c and ε_div.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SynthesisParams {
@@ -19,16 +22,21 @@ pub struct SynthesisParams {
 	pub epsilon: Fixed,
 	/// Global `epsilon_safe_div`: floor of weight sums.
 	pub epsilon_safe_div: Fixed,
+	/// Global `inference_outlier_mads` k: inferences enter every combined value clipped to k
+	/// median absolute deviations around their median (`stats::mad_clip`).
+	pub outlier_mads: Fixed,
 }
 
 impl SynthesisParams {
-	/// The simulator's settings: p = 3, c = 0.75, ε = 0.01, ε_div = 1e-7.
+	/// The simulator's settings: p = 3, c = 0.75, ε = 0.01, ε_div = 1e-7, and the default
+	/// outlier clip k = 12 (the simulator's rows reach 7.5 MADs; the clip leaves them alone).
 	pub const fn simulator() -> Self {
 		SynthesisParams {
 			p_norm: fx(3_000 * E15),
 			c_norm: fx(750 * E15),
 			epsilon: fx(10 * E15),
 			epsilon_safe_div: fx(100_000_000_000),
+			outlier_mads: DEFAULT_OUTLIER_MADS,
 		}
 	}
 }

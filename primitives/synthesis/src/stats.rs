@@ -76,6 +76,25 @@ pub fn median(values: &[Fixed]) -> Result<Fixed> {
 	Ok(lower.checked_add(upper)?.checked_div_int(2)?)
 }
 
+/// Outlier clip of the network inference: every value is drawn into the band
+/// `[m − k·MAD, m + k·MAD]` around the median m, where MAD is the median absolute deviation
+/// from m. The median and every value within k MADs stay as they are (k ≥ 1 keeps both middle
+/// values of an even count), so rounds without an outlier are unchanged; one extreme value can
+/// sit at most k MADs of the others' spread away from their median. Fewer than three values
+/// are returned unchanged (no majority to measure against).
+pub fn mad_clip(values: &[Fixed], k: Fixed) -> Result<Vec<Fixed>> {
+	if values.len() < 3 {
+		return Ok(values.to_vec());
+	}
+	let m = median(values)?;
+	let deviations =
+		values.iter().map(|v| v.checked_sub(m)).collect::<core::result::Result<Vec<_>, _>>()?;
+	let abs: Vec<Fixed> = deviations.iter().map(|d| d.abs()).collect();
+	let band = k.checked_mul(median(&abs)?)?;
+	let (lo, hi) = (m.checked_sub(band)?, m.checked_add(band)?);
+	Ok(values.iter().map(|v| (*v).clamp(lo, hi)).collect())
+}
+
 /// Weighted percentiles (spec 4.8): sort (value, weight) by value, position of each point
 /// x_i = (C_i − w_i/2)/C_n, then interpolate linearly; clamp to the end points.
 pub fn weighted_percentiles(

@@ -22,7 +22,7 @@ use sp_version::RuntimeVersion;
 use super::{
 	AccountId, Babe, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
-	Session, SessionKeys, System, CENTI_ALLO, EPOCH_DURATION_IN_SLOTS, EXISTENTIAL_DEPOSIT,
+	Session, SessionKeys, System, ALLO, CENTI_ALLO, EPOCH_DURATION_IN_SLOTS, EXISTENTIAL_DEPOSIT,
 	MICRO_ALLO, MILLI_SECS_PER_BLOCK, SLOT_DURATION, SS58_PREFIX, VERSION,
 };
 
@@ -178,9 +178,23 @@ parameter_types! {
 	pub MaximumMultiplier: Multiplier = Multiplier::saturating_from_integer(100u128);
 }
 
+parameter_types! {
+	/// The ecosystem account (`allo/eco`), where transaction fees and tips go.
+	pub EcosystemAccount: AccountId =
+		sp_runtime::traits::AccountIdConversion::into_account_truncating(&EcosystemPalletId::get());
+}
+
+/// Transaction fees and tips are never burned: they go to the ecosystem account, which the
+/// emission pays out first (spec 8.2: fees before any mint), so every fee returns to the
+/// network's participants as rewards and lowers the next mint. Block authors receive nothing
+/// from fees until validator staking (issue 13) adds pallet-authorship; they are paid from the
+/// validator pot instead.
 impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
-	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
+	type OnChargeTransaction = FungibleAdapter<
+		Balances,
+		frame_support::traits::tokens::imbalance::ResolveTo<EcosystemAccount, Balances>,
+	>;
 	type OperationalFeeMultiplier = OperationalFeeMultiplier;
 	type WeightToFee = WeightToFee;
 	type LengthToFee = ConstantMultiplier<Balance, TransactionByteFee>;
@@ -195,8 +209,9 @@ impl pallet_transaction_payment::Config for Runtime {
 }
 
 parameter_types! {
-	/// Setting session keys holds no deposit yet: only genesis validators exist.
-	pub const SessionKeyDeposit: Balance = 0;
+	/// Setting session keys holds 1 ALLO on the account until `purge_keys` (issue 12, finding 6:
+	/// key-owner records are storage somebody must pay for). Genesis validators' keys hold none.
+	pub const SessionKeyDeposit: Balance = ALLO;
 }
 
 impl pallet_session::Config for Runtime {
@@ -254,6 +269,7 @@ impl pallet_topics::Config for Runtime {
 /// Workers, nonces, submissions and the network inference.
 impl pallet_inference::Config for Runtime {
 	type Regrets = crate::Reputation;
+	type OnReputerNonceDropped = crate::Reputation;
 	type MaxWorkersPerTopic = ConstU32<256>;
 	type MaxStoredNonces = ConstU32<128>;
 	type MaxWindowsPerBlock = ConstU32<16>;

@@ -510,6 +510,8 @@ fn simulator_rows_300_to_305_replay_through_the_runtime() {
 			active_inferer_quantile: fx("0.25"),
 			active_forecaster_quantile: fx("0.25"),
 			active_reputer_quantile: fx("0.25"),
+			inference_range: pallet_topics::ValueRange::WIDEST_INFERENCE,
+			loss_range: pallet_topics::ValueRange::WIDEST_LOSS,
 		};
 		// The simulator's reward settings (spec 10.4: p = 3, 3 and 1 for inferers, forecasters
 		// and reputers; the network defaults are 1, 3 and 3).
