@@ -27,21 +27,30 @@ impl<T: Config> EpochHooks<T::AccountId, BlockNumberFor<T>> for Pallet<T> {
 	}
 
 	/// Measured with a window left open at the largest size (closed here), full deferral
-	/// probing and two snapshots to prune.
+	/// probing and two snapshots to prune; worker nonces dropped are added.
 	fn on_epoch_end_weight() -> Weight {
-		<T as Config>::WeightInfo::open_worker_nonce().saturating_add(
-			T::OnReputerNonceDropped::weight().saturating_mul(PRUNE_PER_EPOCH as u64),
-		)
+		<T as Config>::WeightInfo::open_worker_nonce()
+			.saturating_add(
+				T::OnReputerNonceDropped::weight().saturating_mul(PRUNE_PER_EPOCH as u64),
+			)
+			// Open worker nonces pushed out of a list left long by a lowered bound.
+			.saturating_add(T::DbWeight::get().writes(2 * DROP_PER_CALL as u64))
 	}
 }
 
-/// Keeps the newest `max` nonces of a newest-first list; returns the dropped ones.
+/// Nonces one call drops at most when the list is longer than its bound: one more than a
+/// call adds, so a list left long by a lowered bound shrinks to it step by step, with bounded
+/// work per hook (a bound lowered from 100 to 4 would otherwise drop 96 nonces at once).
+pub const DROP_PER_CALL: usize = 2;
+
+/// Drops the oldest nonces of a newest-first list beyond `max`, at most [`DROP_PER_CALL`];
+/// returns them, oldest first.
 fn keep_newest<N: Clone>(list: &mut Vec<N>, max: usize) -> Vec<N> {
-	if list.len() > max {
-		list.split_off(max)
-	} else {
-		Vec::new()
-	}
+	let excess = list.len().saturating_sub(max).min(DROP_PER_CALL);
+	let keep = list.len().saturating_sub(excess);
+	let mut dropped = list.split_off(keep);
+	dropped.reverse();
+	dropped
 }
 
 impl<T: Config> Pallet<T> {
@@ -68,6 +77,7 @@ impl<T: Config> Pallet<T> {
 			Forecasts::<T>::remove(topic_id, dropped);
 			Self::deposit_event(Event::WorkerNonceDropped { topic_id, nonce: dropped });
 		}
+		// A full list (the bound is at most the storage bound) always drops one above.
 		OpenWorkerNonces::<T>::insert(topic_id, BoundedVec::truncate_from(open));
 		let window_closes = now.saturating_add(window);
 		let mut block = window_closes;

@@ -357,8 +357,11 @@ pub mod pallet {
 						u32::try_from(i).unwrap_or(u32::MAX),
 						u32::try_from(f).unwrap_or(u32::MAX),
 					))
-					// The close may push the oldest reputer nonce out of the list.
-					.saturating_add(T::OnReputerNonceDropped::weight());
+					// The close may push the oldest reputer nonces out of the list.
+					.saturating_add(
+						T::OnReputerNonceDropped::weight()
+							.saturating_mul(close::DROP_PER_CALL as u64),
+					);
 			}
 			weight
 		}

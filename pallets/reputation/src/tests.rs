@@ -617,3 +617,42 @@ fn a_dropped_reputer_nonce_loses_its_bundles() {
 		Reputation::do_try_state().unwrap();
 	});
 }
+
+/// Review of issue 12: governance lowers `max_unfulfilled_reputer_requests` from 60 to 4 while a
+/// topic with a long lag has ~40 reputer nonces waiting. The old window close dropped all but the
+/// newest four in one hook (each drop removes up to a full active set of bundles, weighed as one);
+/// now a close drops at most two, and the list shrinks to the bound one nonce per epoch.
+#[test]
+fn a_lowered_nonce_bound_drops_at_most_two_nonces_per_close() {
+	new_test_ext().execute_with(|| {
+		let bound = |m: u32| {
+			let update = pallet_topics::ParamsUpdate {
+				max_unfulfilled_reputer_requests: Some(m),
+				..Default::default()
+			};
+			Topics::update_params(RuntimeOrigin::root(), Box::new(update))
+		};
+		assert_ok!(bound(60));
+		assert_ok!(set_lag(20 * E));
+		for k in 0..40 {
+			worker_round(N1 + k * E);
+		}
+		let waiting = pallet_inference::ReputerNonces::<Test>::get(TOPIC).len();
+		assert!(waiting >= 38, "{waiting}");
+		assert_ok!(bound(4));
+		// Per epoch at most: two dropped by the close, two pruned as stale at the epoch end and
+		// one settled (fix o); one is added.
+		let mut k = 40;
+		let mut len = waiting;
+		while len > 4 {
+			worker_round(N1 + k * E);
+			let now = pallet_inference::ReputerNonces::<Test>::get(TOPIC).len();
+			assert!(now + 4 >= len, "epoch {k}: {len} -> {now}");
+			len = now;
+			k += 1;
+		}
+		assert!(k > 45, "shrank in {} epochs", k - 40);
+		assert!(k < 40 + waiting as u64);
+		Reputation::do_try_state().unwrap();
+	});
+}

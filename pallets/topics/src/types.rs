@@ -580,14 +580,21 @@ impl NetworkParams {
 			(self.c_reward_inference.is_positive(), Param::CRewardInference),
 			(self.c_reward_forecast.is_positive(), Param::CRewardForecast),
 			(self.c_norm.is_positive() && self.c_norm <= fx_milli(10_000), Param::CNorm),
-			(self.epsilon_reputer.is_positive(), Param::EpsilonReputer),
+			(
+				self.epsilon_reputer.is_positive() && self.epsilon_reputer <= fx_milli(1_000_000),
+				Param::EpsilonReputer,
+			),
 			(
 				(1..=MAX_HALF_STAKE_REMOVALS_PER_BLOCK)
 					.contains(&self.half_max_process_stake_removals_end_block),
 				Param::HalfMaxProcessStakeRemovalsEndBlock,
 			),
 			(
-				within(self.epsilon_safe_div, Fixed::EPSILON, Fixed::from_raw(100_000_000_000_000)),
+				within(
+					self.epsilon_safe_div,
+					Fixed::from_raw(1_000_000_000),
+					Fixed::from_raw(100_000_000_000_000),
+				),
 				Param::EpsilonSafeDiv,
 			),
 			(

@@ -115,9 +115,10 @@ fn fillers(vectors: &[Vec<Option<Fixed>>], len: usize) -> Vec<Option<Fixed>> {
 	(0..len).map(|c| vectors.iter().filter_map(|v| v.get(c).copied().flatten()).min()).collect()
 }
 
-/// T = 1/(distance/‖C‖ + ε_rep), with ‖C‖ replaced by ε_div when zero.
+/// T = 1/(distance/‖C‖ + ε_rep). A consensus norm below ε_div (zero, where the spec replaces it,
+/// or nearly cancelling reports) counts as ε_div, so the ratio stays within distance/ε_div.
 fn score(distance: Fixed, consensus_norm: Fixed, params: &ReputerParams) -> Result<Fixed> {
-	let norm = if consensus_norm.is_zero() { params.epsilon_safe_div } else { consensus_norm };
+	let norm = consensus_norm.max(params.epsilon_safe_div);
 	Ok(distance.checked_div(norm)?.checked_add(params.epsilon_reputer)?.checked_recip()?)
 }
 
