@@ -51,6 +51,10 @@ parameter_types! {
 
 impl pallet_topics::Config for Test {
 	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type RegistrationDeposit = frame_support::traits::ConstU128<REGISTRATION_DEPOSIT>;
+	type RegistrationInactivityEpochs = frame_support::traits::ConstU32<10>;
+	type OnActorLeft = Reputation;
 	type GovernanceOrigin = frame_system::EnsureRoot<u64>;
 	type EcosystemPalletId = EcosystemId;
 	type TopicStake = Stake;
@@ -76,7 +80,6 @@ impl pallet_inference::Config for Test {
 
 impl pallet_stake::Config for Test {
 	type Currency = Balances;
-	type RuntimeHoldReason = RuntimeHoldReason;
 	type PendingRewardsPalletId = PendingRewardsId;
 	type MaxReputersPerTopic = ConstU32<16>;
 	type MaxRemovalsPerBlock = ConstU32<4>;
@@ -232,3 +235,6 @@ pub fn full_bundle(base: &str) -> LossBundleOf<Test> {
 		]),
 	}
 }
+
+/// The registration deposit of workers and reputers in this mock.
+pub const REGISTRATION_DEPOSIT: u128 = 2_000_000_000_000_000_000;

@@ -49,7 +49,11 @@ fn workers<T: Config>(topic_id: TopicId, n: u32) -> Vec<T::AccountId> {
 	let mut all: Vec<T::AccountId> = (0..n).map(|i| funded::<T>("worker", i)).collect();
 	all.sort();
 	for w in &all {
-		Workers::<T>::insert(topic_id, w, ());
+		let registration = pallet_topics::Pallet::<T>::new_registration(w);
+		assert!(registration.is_ok());
+		if let Ok(registration) = registration {
+			Workers::<T>::insert(topic_id, w, registration);
+		}
 	}
 	WorkerCount::<T>::insert(topic_id, n);
 	all
@@ -119,6 +123,27 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(worker.clone()), id);
 		assert!(!Workers::<T>::contains_key(id, &worker));
+	}
+
+	/// An inactive worker with score EMAs in both roles, pruned by another account.
+	#[benchmark]
+	fn prune_worker() {
+		let id = topic::<T>();
+		let worker = workers::<T>(id, 1).remove(0);
+		for role in [Role::Inferer, Role::Forecaster] {
+			let ema = ScoreEma { nonce: One::one(), score: Fixed::ONE };
+			Pallet::<T>::set_score_ema(id, role, &worker, ema);
+		}
+		let epochs = <T as pallet_topics::Config>::RegistrationInactivityEpochs::get();
+		let epoch = pallet_topics::Topics::<T>::get(id).map(|t| t.config.epoch_length);
+		let span = epoch.unwrap_or_default().saturating_mul(epochs.into());
+		let now = frame_system::Pallet::<T>::block_number();
+		frame_system::Pallet::<T>::set_block_number(now.saturating_add(span));
+		let pruner = funded::<T>("pruner", 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(pruner), id, worker.clone());
+		assert!(!Workers::<T>::contains_key(id, &worker));
+		assert!(ScoreEmas::<T>::get((id, Role::Inferer), &worker).is_none());
 	}
 
 	/// Both active sets full; the submitter's EMAs beat every member, so it evicts one in

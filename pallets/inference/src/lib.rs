@@ -42,7 +42,7 @@ pub use types::*;
 pub use weights::WeightInfo;
 
 use allora_synthesis::regrets::Regrets;
-use pallet_topics::TopicId;
+use pallet_topics::{OnActorLeft as _, Registration, TopicId};
 
 /// The reputer side's state that synthesis reads: the stored regrets and the latest network
 /// loss of a topic (spec 4.2).
@@ -147,10 +147,16 @@ pub mod pallet {
 	pub type NoncesOf<T> =
 		BoundedVec<BlockNumberFor<T>, <T as pallet_topics::Config>::MaxUnfulfilledNonces>;
 
-	/// Registered workers of a topic.
+	/// Registered workers of a topic: their deposit and last activity.
 	#[pallet::storage]
-	pub type Workers<T: Config> =
-		StorageDoubleMap<_, Blake2_128Concat, TopicId, Blake2_128Concat, T::AccountId, ()>;
+	pub type Workers<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		TopicId,
+		Blake2_128Concat,
+		T::AccountId,
+		Registration<BlockNumberFor<T>>,
+	>;
 
 	/// Number of registered workers of a topic.
 	#[pallet::storage]
@@ -248,8 +254,15 @@ pub mod pallet {
 	pub enum Event<T: Config> {
 		/// `worker` registered on the topic.
 		WorkerRegistered { topic_id: TopicId, worker: T::AccountId },
-		/// `worker` unregistered from the topic.
+		/// `worker` unregistered from the topic; its deposit was returned.
 		WorkerUnregistered { topic_id: TopicId, worker: T::AccountId },
+		/// `pruner` removed `worker`'s inactive registration and received its `deposit`.
+		WorkerPruned {
+			topic_id: TopicId,
+			worker: T::AccountId,
+			pruner: T::AccountId,
+			deposit: u128,
+		},
 		/// Worker nonce `nonce` opened; submissions are accepted until `window_closes` − 1.
 		WorkerNonceOpened {
 			topic_id: TopicId,
@@ -340,6 +353,9 @@ pub mod pallet {
 		InferenceOutOfRange,
 		/// The forecast element at `index` predicts a loss outside the topic's `loss_range`.
 		ForecastLossOutOfRange { index: u8 },
+		/// The worker submitted within `RegistrationInactivityEpochs` epochs: it cannot be
+		/// pruned yet.
+		WorkerStillActive,
 	}
 
 	#[pallet::hooks]
@@ -382,7 +398,8 @@ pub mod pallet {
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
 		/// Registers the signed sender as a worker of `topic_id`, paying `RegistrationFee`
-		/// (revenue of the topic, may activate it). Emits `WorkerRegistered`.
+		/// (revenue of the topic, may activate it) and holding `RegistrationDeposit`. Emits
+		/// `WorkerRegistered`.
 		#[pallet::call_index(0)]
 		#[pallet::weight(<T as Config>::WeightInfo::register_worker()
 			.saturating_add(<T as pallet_topics::Config>::WeightInfo::pay_fee()))]
@@ -394,23 +411,52 @@ pub mod pallet {
 			ensure!(count < T::MaxWorkersPerTopic::get(), Error::<T>::TooManyWorkers);
 			let fee = pallet_topics::Pallet::<T>::params().registration_fee;
 			pallet_topics::Pallet::<T>::pay_fee(&worker, topic_id, fee)?;
-			Workers::<T>::insert(topic_id, &worker, ());
+			let registration = pallet_topics::Pallet::<T>::new_registration(&worker)?;
+			Workers::<T>::insert(topic_id, &worker, registration);
 			WorkerCount::<T>::insert(topic_id, count.saturating_add(1));
 			Self::deposit_event(Event::WorkerRegistered { topic_id, worker });
 			Ok(())
 		}
 
-		/// Removes the signed sender's worker registration on `topic_id` (no refund); its
-		/// submissions to open nonces stay counted. Emits `WorkerUnregistered`.
+		/// Removes the signed sender's worker registration on `topic_id` and returns its
+		/// deposit (the fee is not refunded); its score EMAs and experience on the topic are
+		/// removed, its submissions to open nonces stay counted. Emits `WorkerUnregistered`.
 		#[pallet::call_index(1)]
-		#[pallet::weight(<T as Config>::WeightInfo::unregister_worker())]
+		#[pallet::weight(<T as Config>::WeightInfo::unregister_worker()
+			.saturating_add(<T as pallet_topics::Config>::OnActorLeft::weight()))]
 		pub fn unregister_worker(origin: OriginFor<T>, topic_id: TopicId) -> DispatchResult {
 			let worker = ensure_signed(origin)?;
 			ensure!(pallet_topics::Topics::<T>::contains_key(topic_id), Error::<T>::TopicNotFound);
-			ensure!(Workers::<T>::contains_key(topic_id, &worker), Error::<T>::NotRegisteredWorker);
-			Workers::<T>::remove(topic_id, &worker);
-			WorkerCount::<T>::mutate(topic_id, |c| *c = c.saturating_sub(1));
+			let registration =
+				Workers::<T>::get(topic_id, &worker).ok_or(Error::<T>::NotRegisteredWorker)?;
+			pallet_topics::Pallet::<T>::release_registration(&worker, &registration)?;
+			Self::remove_worker(topic_id, &worker);
 			Self::deposit_event(Event::WorkerUnregistered { topic_id, worker });
+			Ok(())
+		}
+
+		/// Removes `worker`'s registration on `topic_id` after `RegistrationInactivityEpochs`
+		/// of the topic's epochs without an accepted payload; the sender receives the
+		/// registration deposit. Emits `WorkerPruned`.
+		#[pallet::call_index(3)]
+		#[pallet::weight(<T as Config>::WeightInfo::prune_worker()
+			.saturating_add(<T as pallet_topics::Config>::OnActorLeft::weight()))]
+		pub fn prune_worker(
+			origin: OriginFor<T>,
+			topic_id: TopicId,
+			worker: T::AccountId,
+		) -> DispatchResult {
+			let pruner = ensure_signed(origin)?;
+			let registration =
+				Workers::<T>::get(topic_id, &worker).ok_or(Error::<T>::NotRegisteredWorker)?;
+			ensure!(
+				pallet_topics::Pallet::<T>::registration_expired(topic_id, &registration),
+				Error::<T>::WorkerStillActive
+			);
+			pallet_topics::Pallet::<T>::seize_registration(&worker, &registration, &pruner)?;
+			Self::remove_worker(topic_id, &worker);
+			let deposit = registration.deposit;
+			Self::deposit_event(Event::WorkerPruned { topic_id, worker, pruner, deposit });
 			Ok(())
 		}
 
@@ -438,7 +484,8 @@ pub mod pallet {
 			let now = frame_system::Pallet::<T>::block_number();
 			let window_end = nonce.saturating_add(topic.config.worker_submission_window);
 			ensure!(nonce <= now && now < window_end, Error::<T>::OutsideSubmissionWindow);
-			ensure!(Workers::<T>::contains_key(topic_id, &worker), Error::<T>::NotRegisteredWorker);
+			let mut registration =
+				Workers::<T>::get(topic_id, &worker).ok_or(Error::<T>::NotRegisteredWorker)?;
 			let params = pallet_topics::Pallet::<T>::params();
 			if let Some(value) = inference {
 				ensure!(
@@ -484,6 +531,8 @@ pub mod pallet {
 				)?;
 			}
 			pallet_topics::Pallet::<T>::pay_fee(&worker, topic_id, params.data_sending_fee)?;
+			registration.last_active = now;
+			Workers::<T>::insert(topic_id, &worker, registration);
 			if let (Some(value), Some(set)) = (inference, inferers) {
 				Self::admit_inference(topic_id, &topic, nonce, &worker, value, set, &params);
 			}
@@ -495,6 +544,20 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
+		/// Whether `who` is a registered worker of `topic_id`.
+		pub fn is_worker(topic_id: TopicId, who: &T::AccountId) -> bool {
+			Workers::<T>::contains_key(topic_id, who)
+		}
+
+		/// Drops a worker's registration and every per-worker state of the topic.
+		fn remove_worker(topic_id: TopicId, worker: &T::AccountId) {
+			Workers::<T>::remove(topic_id, worker);
+			WorkerCount::<T>::mutate(topic_id, |c| *c = c.saturating_sub(1));
+			ScoreEmas::<T>::remove((topic_id, Role::Inferer), worker);
+			ScoreEmas::<T>::remove((topic_id, Role::Forecaster), worker);
+			<T as pallet_topics::Config>::OnActorLeft::worker_left(topic_id, worker);
+		}
+
 		/// The nonce is open for `topic_id`; otherwise `NonceClosed` (closed, snapshot
 		/// retained) or `UnknownNonce`.
 		fn ensure_open(topic_id: TopicId, nonce: BlockNumberFor<T>) -> DispatchResult {

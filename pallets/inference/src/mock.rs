@@ -40,6 +40,10 @@ parameter_types! {
 
 impl pallet_topics::Config for Test {
 	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type RegistrationDeposit = frame_support::traits::ConstU128<REGISTRATION_DEPOSIT>;
+	type RegistrationInactivityEpochs = frame_support::traits::ConstU32<10>;
+	type OnActorLeft = ();
 	type GovernanceOrigin = frame_system::EnsureRoot<u64>;
 	type EcosystemPalletId = EcosystemId;
 	type TopicStake = ();
@@ -97,7 +101,7 @@ impl pallet_inference::Config for Test {
 
 /// One ALLO in base units.
 pub const ALLO: u128 = 1_000_000_000_000_000_000;
-/// Holds the existential deposit, the registration fee and 1 base unit more.
+/// Holds the existential deposit, the registration fee and deposit and 1 base unit more.
 pub const NEARLY_BROKE: u64 = 99;
 
 pub fn fx(s: &str) -> Fixed {
@@ -131,7 +135,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	pallet_balances::GenesisConfig::<Test> {
 		balances: (1..=20)
 			.map(|a| (a, 1_000 * ALLO))
-			.chain([(NEARLY_BROKE, 1_000 + fee + 1)])
+			.chain([(NEARLY_BROKE, 1_000 + fee + REGISTRATION_DEPOSIT + 1)])
 			.collect(),
 		..Default::default()
 	}
@@ -168,3 +172,6 @@ pub fn run_to_block(n: u64) {
 		Inference::on_initialize(now + 1);
 	}
 }
+
+/// The registration deposit of workers and reputers in this mock.
+pub const REGISTRATION_DEPOSIT: u128 = 2_000_000_000_000_000_000;

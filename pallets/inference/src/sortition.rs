@@ -183,7 +183,10 @@ impl<T: Config> Pallet<T> {
 				});
 			},
 			Admission::Evicted(evicted) => {
-				Self::passive_update(topic_id, role, &evicted, nonce, alpha);
+				// A member that has unregistered since keeps no state on the topic.
+				if Self::is_worker(topic_id, &evicted) {
+					Self::passive_update(topic_id, role, &evicted, nonce, alpha);
+				}
 				Self::deposit_event(Event::WorkerEvicted {
 					topic_id,
 					nonce,

@@ -15,7 +15,11 @@ use allora_synthesis::{
 	regrets::Regrets,
 	SynthesisParams,
 };
-use frame_support::{assert_noop, assert_ok, traits::fungible::Inspect, BoundedVec};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::fungible::{Inspect, Mutate},
+	BoundedVec,
+};
 use pallet_topics::{ParamsUpdate, TopicId};
 
 /// Epoch end of a topic created and activated at block 1 (E = 12).
@@ -126,6 +130,96 @@ fn unregistering_removes_the_worker() {
 		assert!(!Workers::<Test>::contains_key(id, 2));
 		assert_eq!(WorkerCount::<Test>::get(id), 0);
 		assert_eq!(events().last(), Some(&Event::WorkerUnregistered { topic_id: id, worker: 2 }));
+	});
+}
+
+fn deposit_held(who: u64) -> u128 {
+	use frame_support::traits::fungible::InspectHold;
+	Balances::balance_on_hold(
+		&RuntimeHoldReason::Topics(pallet_topics::HoldReason::RegistrationDeposit),
+		&who,
+	)
+}
+
+/// Blocks after which a registration without submissions can be pruned (E = 12).
+const INACTIVITY: u64 = 12 * 10;
+
+#[test]
+fn registration_holds_a_deposit_that_unregistering_returns_with_the_workers_state() {
+	new_test_ext().execute_with(|| {
+		let id = topic_with_workers(&[]);
+		let free = Balances::balance(&2);
+		assert_ok!(Inference::register_worker(RuntimeOrigin::signed(2), id));
+		let fee = Topics::params().registration_fee;
+		assert_eq!(deposit_held(2), REGISTRATION_DEPOSIT);
+		assert_eq!(Balances::balance(&2), free - fee - REGISTRATION_DEPOSIT);
+		assert_eq!(
+			Workers::<Test>::get(id, 2).map(|r| (r.deposit, r.last_active)),
+			Some((REGISTRATION_DEPOSIT, 1))
+		);
+		let ema = ScoreEma { nonce: 1, score: fx("0.5") };
+		ScoreEmas::<Test>::insert((id, Role::Inferer), 2, ema);
+		ScoreEmas::<Test>::insert((id, Role::Forecaster), 2, ema);
+		assert_ok!(Inference::unregister_worker(RuntimeOrigin::signed(2), id));
+		assert_eq!(deposit_held(2), 0);
+		assert_eq!(Balances::balance(&2), free - fee);
+		assert!(ScoreEmas::<Test>::get((id, Role::Inferer), 2).is_none());
+		assert!(ScoreEmas::<Test>::get((id, Role::Forecaster), 2).is_none());
+		// An account that cannot hold the deposit is refused and nothing changes.
+		let poor = 98;
+		let _ = Balances::mint_into(&poor, 1_000 + fee + REGISTRATION_DEPOSIT - 1);
+		assert_noop!(
+			Inference::register_worker(RuntimeOrigin::signed(poor), id),
+			pallet_topics::Error::<Test>::CannotHoldDeposit
+		);
+	});
+}
+
+/// Issue 12, finding 6: idle accounts filled every worker slot of a topic for good (only the
+/// fee was paid, nothing was ever pruned). Now anyone prunes an idle registration for its
+/// deposit, and the slot is free again.
+#[test]
+fn squatted_worker_slots_are_pruned_for_their_deposit_and_active_workers_are_not() {
+	new_test_ext().execute_with(|| {
+		let squatters: Vec<u64> = (1..=10).collect();
+		let id = topic_with_workers(&squatters);
+		assert_noop!(
+			Inference::register_worker(RuntimeOrigin::signed(11), id),
+			Error::<Test>::TooManyWorkers
+		);
+		run_to_block(N + 1);
+		// Worker 10 keeps working: each payload renews its registration.
+		assert_ok!(submit(10, id, N, Some("1"), &[]));
+		assert_eq!(Workers::<Test>::get(id, 10).map(|r| r.last_active), Some(N + 1));
+		run_to_block(1 + INACTIVITY - 1);
+		assert_noop!(
+			Inference::prune_worker(RuntimeOrigin::signed(11), id, 1),
+			Error::<Test>::WorkerStillActive
+		);
+		run_to_block(1 + INACTIVITY);
+		let before = Balances::balance(&11);
+		assert_ok!(Inference::prune_worker(RuntimeOrigin::signed(11), id, 1));
+		assert_eq!(Balances::balance(&11), before + REGISTRATION_DEPOSIT);
+		assert_eq!(deposit_held(1), 0);
+		assert!(!Workers::<Test>::contains_key(id, 1));
+		assert_eq!(WorkerCount::<Test>::get(id), 9);
+		assert!(events().contains(&Event::WorkerPruned {
+			topic_id: id,
+			worker: 1,
+			pruner: 11,
+			deposit: REGISTRATION_DEPOSIT
+		}));
+		assert_noop!(
+			Inference::prune_worker(RuntimeOrigin::signed(11), id, 10),
+			Error::<Test>::WorkerStillActive
+		);
+		assert_noop!(
+			Inference::prune_worker(RuntimeOrigin::signed(11), id, 1),
+			Error::<Test>::NotRegisteredWorker
+		);
+		// The freed slot takes a new worker.
+		assert_ok!(Inference::register_worker(RuntimeOrigin::signed(11), id));
+		Inference::do_try_state().unwrap();
 	});
 }
 

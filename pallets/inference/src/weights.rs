@@ -44,6 +44,7 @@ use core::marker::PhantomData;
 pub trait WeightInfo {
 	fn register_worker() -> Weight;
 	fn unregister_worker() -> Weight;
+	fn prune_worker() -> Weight;
 	fn submit_worker_payload() -> Weight;
 	fn close_worker_window(i: u32, f: u32, ) -> Weight;
 	fn open_worker_nonce() -> Weight;
@@ -90,6 +91,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Inference::WorkerCount` (r:1 w:1)
 	/// Proof: `Inference::WorkerCount` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn unregister_worker() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `302`
+		//  Estimated: `4244`
+		// Minimum execution time: 23_015_000 picoseconds.
+		Weight::from_parts(30_295_000, 0)
+			.saturating_add(Weight::from_parts(0, 4244))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	fn prune_worker() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `302`
 		//  Estimated: `4244`
@@ -222,6 +233,12 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}
 	fn unregister_worker() -> Weight {
+		Weight::from_parts(30_295_000, 0)
+			.saturating_add(Weight::from_parts(0, 4244))
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+	}
+	fn prune_worker() -> Weight {
 		Weight::from_parts(30_295_000, 0)
 			.saturating_add(Weight::from_parts(0, 4244))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))

@@ -279,7 +279,9 @@ impl<T: Config> Pallet<T> {
 				listening_coefficient: at(&outcome.coefficients)?,
 				adjusted_stake: at(&outcome.adjusted_stakes)?,
 			};
-			ListeningCoefficients::<T>::insert(topic_id, m, result.listening_coefficient);
+			if pallet_stake::Pallet::<T>::is_reputer(topic_id, m) {
+				ListeningCoefficients::<T>::insert(topic_id, m, result.listening_coefficient);
+			}
 			reputers.push(result);
 		}
 
@@ -312,12 +314,15 @@ impl<T: Config> Pallet<T> {
 				let previous =
 					pallet_inference::ScoreEmas::<T>::get((topic_id, role), who).map(|e| e.score);
 				let ema = scores::score_ema(alpha, *score, previous).map_err(failed)?;
-				pallet_inference::Pallet::<T>::set_score_ema(
-					topic_id,
-					role,
-					who,
-					ScoreEma { nonce, score: ema },
-				);
+				// An actor that left the topic since its submission keeps no state on it.
+				if Pallet::<T>::is_registered(topic_id, role, who) {
+					pallet_inference::Pallet::<T>::set_score_ema(
+						topic_id,
+						role,
+						who,
+						ScoreEma { nonce, score: ema },
+					);
+				}
 			}
 			let values: Vec<Fixed> = round.values().copied().collect();
 			let quantile = scores::score_quantile(&values, q).map_err(failed)?;

@@ -24,6 +24,7 @@ extern crate alloc;
 mod benchmarking;
 pub mod bundle;
 mod close;
+mod leave;
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod mock;
@@ -326,6 +327,7 @@ pub mod pallet {
 				params.max_top_reputers_to_reward,
 			)?;
 			pallet_topics::Pallet::<T>::pay_fee(&reputer, topic_id, params.data_sending_fee)?;
+			pallet_stake::Pallet::<T>::note_reputer_activity(topic_id, &reputer);
 			Self::admit(topic_id, &topic, nonce, &reputer, *bundle, set, &params);
 			Ok(())
 		}
@@ -392,7 +394,10 @@ pub mod pallet {
 					return;
 				},
 				sortition::Admission::Evicted(evicted) => {
-					passive(&evicted);
+					// A member that has unregistered since keeps no state on the topic.
+					if pallet_stake::Pallet::<T>::is_reputer(topic_id, &evicted) {
+						passive(&evicted);
+					}
 					LossBundles::<T>::remove((topic_id, nonce), &evicted);
 					Self::deposit_event(Event::ReputerEvicted {
 						topic_id,
@@ -419,8 +424,23 @@ pub mod pallet {
 
 		/// Adds one to an actor's count of rewarded rounds (spec 5.5; the reward step calls
 		/// it for every actor paid a nonzero reward).
+		/// An actor that has left the topic meanwhile is not recorded.
 		pub fn note_inclusion(topic_id: TopicId, role: Role, who: &T::AccountId) {
-			InclusionCounts::<T>::mutate((topic_id, role), who, |n| *n = n.saturating_add(1));
+			if Self::is_registered(topic_id, role, who) {
+				InclusionCounts::<T>::mutate((topic_id, role), who, |n| *n = n.saturating_add(1));
+			}
+		}
+
+		/// Whether `who` is registered on `topic_id` in the registration `role` needs (worker
+		/// for inferers and forecasters, reputer for reputers): per-actor state is kept only
+		/// for registered actors.
+		pub fn is_registered(topic_id: TopicId, role: Role, who: &T::AccountId) -> bool {
+			match role {
+				Role::Inferer | Role::Forecaster => {
+					pallet_inference::Pallet::<T>::is_worker(topic_id, who)
+				},
+				Role::Reputer => pallet_stake::Pallet::<T>::is_reputer(topic_id, who),
+			}
 		}
 
 		/// Checks the pallet's invariants: every active set is sorted and each member has a

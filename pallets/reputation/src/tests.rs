@@ -656,3 +656,61 @@ fn a_lowered_nonce_bound_drops_at_most_two_nonces_per_close() {
 		Reputation::do_try_state().unwrap();
 	});
 }
+
+/// Issue 12, finding 6: per-actor state outlived the actor (score EMAs, listening
+/// coefficients, inclusion counts were never removed, and a round settled after an actor left
+/// wrote them again). Leaving now removes them, and a later settlement does not re-create them.
+#[test]
+fn actors_that_leave_keep_no_state_even_when_their_round_settles_later() {
+	new_test_ext().execute_with(|| {
+		let ema = |role, who| pallet_inference::ScoreEmas::<Test>::get((TOPIC, role), who);
+		// A settled round gives everyone state.
+		worker_round(N1);
+		run_to_block(N1 + E);
+		for (r, b) in bundles() {
+			assert_ok!(submit(r, TOPIC, N1, b));
+		}
+		let n2 = N1 + E;
+		worker_round(n2);
+		run_to_block(N1 + 2 * E + 2);
+		assert!(ema(Role::Inferer, 3).is_some() && ema(Role::Forecaster, 3).is_some());
+		assert!(ema(Role::Reputer, 10).is_some());
+		assert!(ListeningCoefficients::<Test>::get(TOPIC, 10).is_some());
+		InclusionCounts::<Test>::insert((TOPIC, Role::Inferer), 3, 4);
+		InclusionCounts::<Test>::insert((TOPIC, Role::Reputer), 10, 4);
+
+		// Leaving removes it.
+		assert_ok!(Inference::unregister_worker(signed(3), TOPIC));
+		assert_ok!(Stake::unregister_reputer(signed(10), TOPIC));
+		assert!(ema(Role::Inferer, 3).is_none() && ema(Role::Forecaster, 3).is_none());
+		assert_eq!(InclusionCounts::<Test>::get((TOPIC, Role::Inferer), 3), 0);
+		assert!(!InclusionCounts::<Test>::contains_key((TOPIC, Role::Inferer), 3));
+		assert!(ema(Role::Reputer, 10).is_none());
+		assert!(ListeningCoefficients::<Test>::get(TOPIC, 10).is_none());
+		assert!(!InclusionCounts::<Test>::contains_key((TOPIC, Role::Reputer), 10));
+
+		// Worker 3's inference for n2 and reputer 10's bundle for it still count, but the
+		// settlement of n2 writes nothing for them.
+		run_to_block(n2 + E);
+		assert_ok!(submit(11, TOPIC, n2, full_bundle("-2.1")));
+		assert_ok!(submit(12, TOPIC, n2, full_bundle("-1.95")));
+		// Reputer 10 submits before leaving this time.
+		assert_ok!(Stake::register_reputer(signed(10), TOPIC));
+		assert_ok!(Stake::add_stake(signed(10), TOPIC, 10 * ALLO));
+		assert_ok!(submit(10, TOPIC, n2, full_bundle("-2")));
+		assert_ok!(Stake::unregister_reputer(signed(10), TOPIC));
+		run_to_block(n2 + 2 * E + 2);
+		assert!(events().iter().any(|e| matches!(
+			e,
+			Event::ReputerNonceClosed { nonce, reputers: 3, .. } if *nonce == n2
+		)));
+		let round = Reputation::round_results(TOPIC).unwrap();
+		assert!(round.inferer_scores.iter().any(|(w, _)| *w == 3));
+		assert!(ema(Role::Inferer, 3).is_none() && ema(Role::Forecaster, 3).is_none());
+		assert!(ema(Role::Reputer, 10).is_none());
+		assert!(ListeningCoefficients::<Test>::get(TOPIC, 10).is_none());
+		assert!(ema(Role::Inferer, 2).is_some_and(|e| e.nonce == n2));
+		assert!(ListeningCoefficients::<Test>::get(TOPIC, 11).is_some());
+		Reputation::do_try_state().unwrap();
+	});
+}

@@ -40,7 +40,7 @@ pub use pallet::*;
 pub use weights::WeightInfo;
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use pallet_topics::TopicId;
+use pallet_topics::{OnActorLeft as _, Registration, TopicId};
 use scale_info::TypeInfo;
 
 /// Scale of the reward-per-share accumulator: rewards per base unit of stake × 10^18.
@@ -158,13 +158,15 @@ pub mod pallet {
 
 	#[pallet::config]
 	pub trait Config:
-		frame_system::Config<RuntimeEvent: From<Event<Self>>> + pallet_topics::Config
+		frame_system::Config<RuntimeEvent: From<Event<Self>>>
+		+ pallet_topics::Config<RuntimeHoldReason: From<HoldReason>>
 	{
-		/// The ALLO currency with holds.
-		type Currency: MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason, Balance = u128>
-			+ Mutate<Self::AccountId>;
-		/// The runtime's hold reasons.
-		type RuntimeHoldReason: From<HoldReason>;
+		/// The ALLO currency with holds (the runtime's hold reasons are pallet-topics').
+		type Currency: MutateHold<
+				Self::AccountId,
+				Reason = <Self as pallet_topics::Config>::RuntimeHoldReason,
+				Balance = u128,
+			> + Mutate<Self::AccountId>;
 		/// Derives the account that keeps delegators' unclaimed rewards.
 		#[pallet::constant]
 		type PendingRewardsPalletId: Get<PalletId>;
@@ -179,10 +181,16 @@ pub mod pallet {
 		type WeightInfo: WeightInfo;
 	}
 
-	/// Registered reputers of a topic.
+	/// Registered reputers of a topic: their deposit and last activity.
 	#[pallet::storage]
-	pub type Reputers<T: Config> =
-		StorageDoubleMap<_, Blake2_128Concat, TopicId, Blake2_128Concat, T::AccountId, ()>;
+	pub type Reputers<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		TopicId,
+		Blake2_128Concat,
+		T::AccountId,
+		Registration<BlockNumberFor<T>>,
+	>;
 
 	/// Number of registered reputers of a topic.
 	#[pallet::storage]
@@ -320,8 +328,17 @@ pub mod pallet {
 	pub enum Event<T: Config> {
 		/// `reputer` registered on the topic.
 		ReputerRegistered { topic_id: TopicId, reputer: T::AccountId },
-		/// `reputer` unregistered from the topic (its stake is untouched).
+		/// `reputer` unregistered from the topic; its deposit was returned (its stake is
+		/// untouched).
 		ReputerUnregistered { topic_id: TopicId, reputer: T::AccountId },
+		/// `pruner` removed `reputer`'s inactive registration and received its `deposit` (the
+		/// reputer's stake is untouched).
+		ReputerPruned {
+			topic_id: TopicId,
+			reputer: T::AccountId,
+			pruner: T::AccountId,
+			deposit: u128,
+		},
 		/// `reputer` added `amount` of own stake (held on its account).
 		StakeAdded { topic_id: TopicId, reputer: T::AccountId, amount: u128 },
 		/// `delegator` delegated `amount` to `reputer` (held on its account).
@@ -379,6 +396,9 @@ pub mod pallet {
 		NoDelegatedStake,
 		/// The sender has no delegation on this reputer of this topic: nothing to claim.
 		NoDelegation,
+		/// The reputer submitted within `RegistrationInactivityEpochs` epochs: it cannot be
+		/// pruned yet.
+		ReputerStillActive,
 	}
 
 	#[pallet::hooks]
@@ -396,8 +416,8 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Registers the signed sender as a reputer of `topic_id`, paying `RegistrationFee`.
-		/// Emits `ReputerRegistered`.
+		/// Registers the signed sender as a reputer of `topic_id`, paying `RegistrationFee`
+		/// and holding `RegistrationDeposit`. Emits `ReputerRegistered`.
 		#[pallet::call_index(0)]
 		#[pallet::weight(<T as Config>::WeightInfo::register_reputer()
 			.saturating_add(<T as pallet_topics::Config>::WeightInfo::pay_fee()))]
@@ -412,24 +432,25 @@ pub mod pallet {
 			ensure!(count < T::MaxReputersPerTopic::get(), Error::<T>::TooManyReputers);
 			let fee = pallet_topics::Pallet::<T>::params().registration_fee;
 			pallet_topics::Pallet::<T>::pay_fee(&reputer, topic_id, fee)?;
-			Reputers::<T>::insert(topic_id, &reputer, ());
+			let registration = pallet_topics::Pallet::<T>::new_registration(&reputer)?;
+			Reputers::<T>::insert(topic_id, &reputer, registration);
 			ReputerCount::<T>::insert(topic_id, count.saturating_add(1));
 			Self::deposit_event(Event::ReputerRegistered { topic_id, reputer });
 			Ok(())
 		}
 
-		/// Removes the sender's reputer registration; its own and delegated stake stay (and
-		/// can be removed as usual). Emits `ReputerUnregistered`.
+		/// Removes the sender's reputer registration and returns its deposit; its score,
+		/// listening coefficient and experience on the topic are removed, its own and delegated
+		/// stake stay (and can be removed as usual). Emits `ReputerUnregistered`.
 		#[pallet::call_index(1)]
-		#[pallet::weight(<T as Config>::WeightInfo::unregister_reputer())]
+		#[pallet::weight(<T as Config>::WeightInfo::unregister_reputer()
+			.saturating_add(<T as pallet_topics::Config>::OnActorLeft::weight()))]
 		pub fn unregister_reputer(origin: OriginFor<T>, topic_id: TopicId) -> DispatchResult {
 			let reputer = ensure_signed(origin)?;
-			ensure!(
-				Reputers::<T>::contains_key(topic_id, &reputer),
-				Error::<T>::NotRegisteredReputer
-			);
-			Reputers::<T>::remove(topic_id, &reputer);
-			ReputerCount::<T>::mutate(topic_id, |c| *c = c.saturating_sub(1));
+			let registration =
+				Reputers::<T>::get(topic_id, &reputer).ok_or(Error::<T>::NotRegisteredReputer)?;
+			pallet_topics::Pallet::<T>::release_registration(&reputer, &registration)?;
+			Self::remove_reputer(topic_id, &reputer);
 			Self::deposit_event(Event::ReputerUnregistered { topic_id, reputer });
 			Ok(())
 		}
@@ -561,9 +582,56 @@ pub mod pallet {
 			DelegatedStakes::<T>::mutate(key, |d| d.reward_debt = rewards::debt(d.amount, acc));
 			Ok(())
 		}
+
+		/// Removes `reputer`'s registration on `topic_id` after `RegistrationInactivityEpochs`
+		/// of the topic's epochs without an accepted loss bundle; the sender receives the
+		/// registration deposit. The reputer's stake is untouched. Emits `ReputerPruned`.
+		#[pallet::call_index(9)]
+		#[pallet::weight(<T as Config>::WeightInfo::prune_reputer()
+			.saturating_add(<T as pallet_topics::Config>::OnActorLeft::weight()))]
+		pub fn prune_reputer(
+			origin: OriginFor<T>,
+			topic_id: TopicId,
+			reputer: T::AccountId,
+		) -> DispatchResult {
+			let pruner = ensure_signed(origin)?;
+			let registration =
+				Reputers::<T>::get(topic_id, &reputer).ok_or(Error::<T>::NotRegisteredReputer)?;
+			ensure!(
+				pallet_topics::Pallet::<T>::registration_expired(topic_id, &registration),
+				Error::<T>::ReputerStillActive
+			);
+			pallet_topics::Pallet::<T>::seize_registration(&reputer, &registration, &pruner)?;
+			Self::remove_reputer(topic_id, &reputer);
+			let deposit = registration.deposit;
+			Self::deposit_event(Event::ReputerPruned { topic_id, reputer, pruner, deposit });
+			Ok(())
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
+		/// Whether `who` is a registered reputer of `topic_id`.
+		pub fn is_reputer(topic_id: TopicId, who: &T::AccountId) -> bool {
+			Reputers::<T>::contains_key(topic_id, who)
+		}
+
+		/// Records an accepted submission of a registered reputer (keeps it from being pruned).
+		pub fn note_reputer_activity(topic_id: TopicId, who: &T::AccountId) {
+			let now = frame_system::Pallet::<T>::block_number();
+			Reputers::<T>::mutate_exists(topic_id, who, |r| {
+				if let Some(r) = r {
+					r.last_active = now;
+				}
+			});
+		}
+
+		/// Drops a reputer's registration and every per-reputer state of the topic.
+		fn remove_reputer(topic_id: TopicId, reputer: &T::AccountId) {
+			Reputers::<T>::remove(topic_id, reputer);
+			ReputerCount::<T>::mutate(topic_id, |c| *c = c.saturating_sub(1));
+			<T as pallet_topics::Config>::OnActorLeft::reputer_left(topic_id, reputer);
+		}
+
 		/// The account holding delegators' unclaimed rewards (`allorapendingrewards`).
 		pub fn pending_rewards_account() -> T::AccountId {
 			T::PendingRewardsPalletId::get().into_account_truncating()

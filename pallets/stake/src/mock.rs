@@ -38,6 +38,10 @@ parameter_types! {
 
 impl pallet_topics::Config for Test {
 	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type RegistrationDeposit = frame_support::traits::ConstU128<REGISTRATION_DEPOSIT>;
+	type RegistrationInactivityEpochs = frame_support::traits::ConstU32<10>;
+	type OnActorLeft = ();
 	type GovernanceOrigin = frame_system::EnsureRoot<u64>;
 	type EcosystemPalletId = EcosystemId;
 	type TopicStake = Stake;
@@ -54,7 +58,6 @@ impl pallet_topics::Config for Test {
 
 impl pallet_stake::Config for Test {
 	type Currency = Balances;
-	type RuntimeHoldReason = RuntimeHoldReason;
 	type PendingRewardsPalletId = PendingRewardsId;
 	type MaxReputersPerTopic = ConstU32<8>;
 	type MaxRemovalsPerBlock = ConstU32<4>;
@@ -125,3 +128,6 @@ pub fn run_to_block(n: u64) {
 		Stake::on_initialize(next);
 	}
 }
+
+/// The registration deposit of workers and reputers in this mock.
+pub const REGISTRATION_DEPOSIT: u128 = 2_000_000_000_000_000_000;

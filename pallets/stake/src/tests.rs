@@ -68,6 +68,72 @@ fn registration_pays_the_fee_and_is_bounded() {
 	});
 }
 
+fn deposit_held(who: u64) -> u128 {
+	Balances::balance_on_hold(
+		&RuntimeHoldReason::Topics(pallet_topics::HoldReason::RegistrationDeposit),
+		&who,
+	)
+}
+
+#[test]
+fn registration_holds_a_deposit_that_unregistering_returns() {
+	new_test_ext().execute_with(|| {
+		let free = Balances::balance(&2);
+		register(2);
+		let fee = Topics::params().registration_fee;
+		assert_eq!(deposit_held(2), REGISTRATION_DEPOSIT);
+		assert_eq!(Balances::balance(&2), free - fee - REGISTRATION_DEPOSIT);
+		assert_ok!(Stake::unregister_reputer(RuntimeOrigin::signed(2), T1));
+		assert_eq!(deposit_held(2), 0);
+		assert_eq!(Balances::balance(&2), free - fee);
+	});
+}
+
+/// Issue 12, finding 6: idle reputers held their slots for good. An idle registration is
+/// pruned by anyone for its deposit once `RegistrationInactivityEpochs` (10 in the mock) of
+/// the topic's epochs (12 blocks) passed without a bundle; its stake stays and can be removed.
+#[test]
+fn an_idle_reputer_is_pruned_for_its_deposit_and_keeps_its_stake() {
+	new_test_ext().execute_with(|| {
+		register(2);
+		assert_ok!(Stake::add_stake(RuntimeOrigin::signed(2), T1, 5 * ALLO));
+		run_to_block(1 + 120 - 1);
+		assert_noop!(
+			Stake::prune_reputer(RuntimeOrigin::signed(3), T1, 2),
+			Error::<Test>::ReputerStillActive
+		);
+		// Activity (a loss bundle, through the reputation pallet) renews the registration.
+		Stake::note_reputer_activity(T1, &2);
+		run_to_block(1 + 120);
+		assert_noop!(
+			Stake::prune_reputer(RuntimeOrigin::signed(3), T1, 2),
+			Error::<Test>::ReputerStillActive
+		);
+		run_to_block(120 + 120);
+		let before = Balances::balance(&3);
+		assert_ok!(Stake::prune_reputer(RuntimeOrigin::signed(3), T1, 2));
+		assert_eq!(Balances::balance(&3), before + REGISTRATION_DEPOSIT);
+		assert_eq!(deposit_held(2), 0);
+		assert!(!Reputers::<Test>::contains_key(T1, 2));
+		assert_eq!(ReputerCount::<Test>::get(T1), 0);
+		assert_eq!(held(2, HoldReason::ReputerStake), 5 * ALLO);
+		assert_eq!(StakeReputerAuthority::<Test>::get(T1, 2), 5 * ALLO);
+		assert!(events().contains(&Event::ReputerPruned {
+			topic_id: T1,
+			reputer: 2,
+			pruner: 3,
+			deposit: REGISTRATION_DEPOSIT
+		}));
+		assert_noop!(
+			Stake::prune_reputer(RuntimeOrigin::signed(3), T1, 2),
+			Error::<Test>::NotRegisteredReputer
+		);
+		// The stake leaves as usual.
+		assert_ok!(Stake::remove_stake(RuntimeOrigin::signed(2), T1, 5 * ALLO));
+		Stake::do_try_state().unwrap();
+	});
+}
+
 #[test]
 fn stake_is_held_counted_and_activates_the_topic() {
 	new_test_ext().execute_with(|| {

@@ -44,6 +44,7 @@ use core::marker::PhantomData;
 pub trait WeightInfo {
 	fn register_reputer() -> Weight;
 	fn unregister_reputer() -> Weight;
+	fn prune_reputer() -> Weight;
 	fn add_stake() -> Weight;
 	fn remove_stake() -> Weight;
 	fn cancel_removal() -> Weight;
@@ -89,6 +90,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Stake::ReputerCount` (r:1 w:1)
 	/// Proof: `Stake::ReputerCount` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn unregister_reputer() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `230`
+		//  Estimated: `3537`
+		// Minimum execution time: 18_347_000 picoseconds.
+		Weight::from_parts(21_502_000, 0)
+			.saturating_add(Weight::from_parts(0, 3537))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	fn prune_reputer() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `230`
 		//  Estimated: `3537`
@@ -262,6 +273,12 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn unregister_reputer() -> Weight {
+		Weight::from_parts(21_502_000, 0)
+			.saturating_add(Weight::from_parts(0, 3537))
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+	}
+	fn prune_reputer() -> Weight {
 		Weight::from_parts(21_502_000, 0)
 			.saturating_add(Weight::from_parts(0, 3537))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))

@@ -36,7 +36,7 @@ pub mod types;
 pub mod weights;
 
 pub use pallet::*;
-pub use traits::{EpochHooks, TopicStake};
+pub use traits::{EpochHooks, OnActorLeft, TopicStake};
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -51,13 +51,13 @@ pub mod pallet {
 	use frame_support::{
 		pallet_prelude::*,
 		traits::{
-			fungible::{Inspect, Mutate},
-			tokens::{Fortitude, Preservation},
+			fungible::{Inspect, Mutate, MutateHold},
+			tokens::{Fortitude, Precision, Preservation, Restriction},
 		},
 		PalletId,
 	};
 	use frame_system::pallet_prelude::*;
-	use sp_runtime::traits::AccountIdConversion;
+	use sp_runtime::{traits::AccountIdConversion, Saturating};
 
 	/// The in-code storage version.
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
@@ -66,10 +66,30 @@ pub mod pallet {
 	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
+	/// Why this pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A worker's or reputer's registration deposit on a topic.
+		RegistrationDeposit,
+	}
+
 	#[pallet::config]
 	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
-		/// The ALLO currency (base units, decision 3).
-		type Currency: Mutate<Self::AccountId, Balance = u128>;
+		/// The ALLO currency (base units, decision 3), with holds for deposits.
+		type Currency: Mutate<Self::AccountId, Balance = u128>
+			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason, Balance = u128>;
+		/// The runtime's hold reasons.
+		type RuntimeHoldReason: From<HoldReason>;
+		/// Held (not paid) by every worker and reputer registration, returned on
+		/// unregistering and paid to whoever prunes the registration once it is inactive.
+		#[pallet::constant]
+		type RegistrationDeposit: Get<u128>;
+		/// Epochs of its topic without an accepted submission after which a registration can
+		/// be pruned by anyone.
+		#[pallet::constant]
+		type RegistrationInactivityEpochs: Get<u32>;
+		/// Removes other pallets' per-actor state when a worker or reputer leaves a topic.
+		type OnActorLeft: OnActorLeft<Self::AccountId>;
 		/// Who may change the network parameters and topics (Root until referenda).
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 		/// Derives the ecosystem account, which receives every fee and funding.
@@ -220,6 +240,8 @@ pub mod pallet {
 		ZeroAmount,
 		/// Topic ids are exhausted.
 		TopicIdOverflow,
+		/// The sender's free balance cannot cover the registration deposit.
+		CannotHoldDeposit,
 	}
 
 	#[pallet::hooks]
@@ -371,6 +393,66 @@ pub mod pallet {
 		pub fn pay_fee(payer: &T::AccountId, topic_id: TopicId, amount: u128) -> DispatchResult {
 			Self::ensure_can_pay(payer, amount, Error::<T>::CannotPayFee)?;
 			Self::receive_revenue(payer, topic_id, amount)
+		}
+
+		/// Holds `who`'s registration deposit; returns the registration to store, active now.
+		pub fn new_registration(
+			who: &T::AccountId,
+		) -> Result<Registration<BlockNumberFor<T>>, DispatchError> {
+			let deposit = T::RegistrationDeposit::get();
+			if deposit > 0 {
+				T::Currency::hold(&HoldReason::RegistrationDeposit.into(), who, deposit)
+					.map_err(|_| Error::<T>::CannotHoldDeposit)?;
+			}
+			Ok(Registration { deposit, last_active: frame_system::Pallet::<T>::block_number() })
+		}
+
+		/// Returns a registration's deposit to its owner (unregistering).
+		pub fn release_registration(
+			who: &T::AccountId,
+			registration: &Registration<BlockNumberFor<T>>,
+		) -> DispatchResult {
+			T::Currency::release(
+				&HoldReason::RegistrationDeposit.into(),
+				who,
+				registration.deposit,
+				Precision::Exact,
+			)?;
+			Ok(())
+		}
+
+		/// Pays a pruned registration's deposit to `pruner`, free to spend.
+		pub fn seize_registration(
+			who: &T::AccountId,
+			registration: &Registration<BlockNumberFor<T>>,
+			pruner: &T::AccountId,
+		) -> DispatchResult {
+			T::Currency::transfer_on_hold(
+				&HoldReason::RegistrationDeposit.into(),
+				who,
+				pruner,
+				registration.deposit,
+				Precision::Exact,
+				Restriction::Free,
+				Fortitude::Polite,
+			)?;
+			Ok(())
+		}
+
+		/// Whether a registration on `topic_id` has been inactive for
+		/// `RegistrationInactivityEpochs` of the topic's epochs (always false for an unknown
+		/// topic).
+		pub fn registration_expired(
+			topic_id: TopicId,
+			registration: &Registration<BlockNumberFor<T>>,
+		) -> bool {
+			let Some(topic) = Topics::<T>::get(topic_id) else { return false };
+			let span = topic
+				.config
+				.epoch_length
+				.saturating_mul(T::RegistrationInactivityEpochs::get().into());
+			frame_system::Pallet::<T>::block_number()
+				>= registration.last_active.saturating_add(span)
 		}
 
 		/// Sets the topic initial regret (spec 5.5), computed by the reputer side.

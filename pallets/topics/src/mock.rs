@@ -73,6 +73,10 @@ impl EpochHooks<u64, u64> for RecordEpochEnds {
 
 impl pallet_topics::Config for Test {
 	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type RegistrationDeposit = frame_support::traits::ConstU128<REGISTRATION_DEPOSIT>;
+	type RegistrationInactivityEpochs = frame_support::traits::ConstU32<10>;
+	type OnActorLeft = ();
 	type GovernanceOrigin = frame_system::EnsureRoot<u64>;
 	type EcosystemPalletId = EcosystemId;
 	type TopicStake = MockStake;
@@ -140,3 +144,6 @@ pub fn run_to_block(n: u64) {
 		Topics::on_initialize(now + 1);
 	}
 }
+
+/// The registration deposit of workers and reputers in this mock.
+pub const REGISTRATION_DEPOSIT: u128 = 2_000_000_000_000_000_000;

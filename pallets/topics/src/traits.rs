@@ -1,5 +1,6 @@
-//! How the topics pallet talks to the pallets beside it: it reads each topic's stake and tells
-//! the worker side when a topic's epoch ends.
+//! How the topics pallet talks to the pallets beside it: it reads each topic's stake, tells
+//! the worker side when a topic's epoch ends, and lets the registration pallets clean up after
+//! an actor that left a topic.
 
 use crate::types::{Topic, TopicId};
 use frame_support::weights::Weight;
@@ -50,5 +51,24 @@ where
 
 	fn on_epoch_end_weight() -> Weight {
 		A::on_epoch_end_weight().saturating_add(B::on_epoch_end_weight())
+	}
+}
+
+/// Removes what other pallets keep about an actor that left a topic (unregistered or pruned),
+/// so that per-actor state lives exactly as long as the registration.
+pub trait OnActorLeft<AccountId> {
+	/// `who` is no longer a worker (inferer and forecaster) of `topic_id`.
+	fn worker_left(topic_id: TopicId, who: &AccountId);
+	/// `who` is no longer a reputer of `topic_id`.
+	fn reputer_left(topic_id: TopicId, who: &AccountId);
+	/// Upper bound of the weight of either call.
+	fn weight() -> Weight;
+}
+
+impl<AccountId> OnActorLeft<AccountId> for () {
+	fn worker_left(_: TopicId, _: &AccountId) {}
+	fn reputer_left(_: TopicId, _: &AccountId) {}
+	fn weight() -> Weight {
+		Weight::zero()
 	}
 }

@@ -177,6 +177,27 @@ pub struct Topic<AccountId, BlockNumber> {
 	pub initial_regret: Fixed,
 }
 
+/// A worker's or reputer's registration on a topic: the deposit it holds and when it last
+/// submitted (or registered). Inactive registrations can be pruned by anyone for the deposit.
+#[derive(
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct Registration<BlockNumber> {
+	/// Held under `HoldReason::RegistrationDeposit` (base units), returned on unregistering.
+	pub deposit: u128,
+	/// The block of the registration or of the actor's latest accepted submission.
+	pub last_active: BlockNumber,
+}
+
 /// A governance update of a topic: `Some` fields are set, `None` fields are kept.
 #[derive(
 	Clone,

@@ -246,11 +246,19 @@ impl pallet_sudo::Config for Runtime {
 parameter_types! {
 	/// Derives the ecosystem account: every topic fee and funding goes there (spec 1.8).
 	pub const EcosystemPalletId: frame_support::PalletId = frame_support::PalletId(*b"allo/eco");
+	/// Held by every worker and reputer registration: filling a topic's 256 worker and 256
+	/// reputer slots locks 512 ALLO, lost to whoever prunes the idle ones.
+	pub const RegistrationDeposit: Balance = ALLO;
 }
 
 /// Topics, network parameters, fee revenue, weights and the schedule of epoch ends.
 impl pallet_topics::Config for Runtime {
 	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type RegistrationDeposit = RegistrationDeposit;
+	// A worker or reputer silent for 100 epochs of its topic can be pruned by anyone.
+	type RegistrationInactivityEpochs = ConstU32<100>;
+	type OnActorLeft = crate::Reputation;
 	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
 	type EcosystemPalletId = EcosystemPalletId;
 	type TopicStake = crate::Stake;
@@ -284,7 +292,6 @@ parameter_types! {
 /// Reputer registration, stake and delegation (held), delayed removals.
 impl pallet_stake::Config for Runtime {
 	type Currency = Balances;
-	type RuntimeHoldReason = RuntimeHoldReason;
 	type PendingRewardsPalletId = PendingRewardsPalletId;
 	type MaxReputersPerTopic = ConstU32<256>;
 	type MaxRemovalsPerBlock = ConstU32<80>;
