@@ -231,6 +231,7 @@ fn runtime_version_is_allora() {
 
 mod fuzz;
 mod replay;
+mod worst_case_block;
 
 mod mechanism {
 	//! Whole epochs through the runtime's own pallets and runtime API: topic creation,

@@ -31,6 +31,7 @@ pub mod rewards;
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod tests;
+mod topic_removal;
 pub mod types;
 pub mod weights;
 

@@ -54,6 +54,9 @@ impl pallet_topics::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type RegistrationDeposit = frame_support::traits::ConstU128<REGISTRATION_DEPOSIT>;
 	type RegistrationInactivityEpochs = frame_support::traits::ConstU32<10>;
+	type TopicDeposit = frame_support::traits::ConstU128<TOPIC_DEPOSIT>;
+	type TopicInactivityEpochs = frame_support::traits::ConstU32<10>;
+	type TopicRemoval = (Inference, (Stake, (Reputation, Emissions)));
 	type OnActorLeft = Reputation;
 	type GovernanceOrigin = frame_system::EnsureRoot<u64>;
 	type EcosystemPalletId = EcosystemId;
@@ -179,17 +182,23 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut ext = genesis_ext();
 	ext.execute_with(|| {
 		System::set_block_number(1);
-		assert_ok!(Topics::create_topic(RuntimeOrigin::signed(1), topic_config()));
-		for w in WORKERS {
-			assert_ok!(Inference::register_worker(RuntimeOrigin::signed(w), TOPIC));
-		}
-		for (i, r) in REPUTERS.iter().enumerate() {
-			assert_ok!(Stake::register_reputer(RuntimeOrigin::signed(*r), TOPIC));
-			let stake = (i as u128 + 1) * 100 * ALLO;
-			assert_ok!(Stake::add_stake(RuntimeOrigin::signed(*r), TOPIC, stake));
-		}
+		create_mock_topic();
 	});
 	ext
+}
+
+/// Creates topic 1 (by account 1) with workers 2-4 and reputers 10-12 staking 100, 200 and
+/// 300 ALLO.
+pub fn create_mock_topic() {
+	assert_ok!(Topics::create_topic(RuntimeOrigin::signed(1), topic_config()));
+	for w in WORKERS {
+		assert_ok!(Inference::register_worker(RuntimeOrigin::signed(w), TOPIC));
+	}
+	for (i, r) in REPUTERS.iter().enumerate() {
+		assert_ok!(Stake::register_reputer(RuntimeOrigin::signed(*r), TOPIC));
+		let stake = (i as u128 + 1) * 100 * ALLO;
+		assert_ok!(Stake::add_stake(RuntimeOrigin::signed(*r), TOPIC, stake));
+	}
 }
 
 /// Finalizes the current block and initializes the next ones, up to block `n`, in the
@@ -238,3 +247,5 @@ pub fn full_bundle(base: &str) -> LossBundleOf<Test> {
 
 /// The registration deposit of workers and reputers in this mock.
 pub const REGISTRATION_DEPOSIT: u128 = 2_000_000_000_000_000_000;
+/// The topic deposit in this mock.
+pub const TOPIC_DEPOSIT: u128 = 5_000_000_000_000_000_000;

@@ -482,3 +482,111 @@ proptest! {
 		})?;
 	}
 }
+
+/// Every storage map entry of the project's pallets (keys longer than a pallet and item
+/// prefix).
+fn map_keys() -> std::collections::BTreeSet<Vec<u8>> {
+	let mut keys = std::collections::BTreeSet::new();
+	for pallet in ["Topics", "Inference", "Stake", "Reputation", "Emissions"] {
+		let prefix = sp_io::hashing::twox_128(pallet.as_bytes());
+		let mut key = prefix.to_vec();
+		while let Some(next) = sp_io::storage::next_key(&key) {
+			if !next.starts_with(&prefix) {
+				break;
+			}
+			if next.len() > 32 {
+				keys.insert(next.clone());
+			}
+			key = next;
+		}
+	}
+	keys
+}
+
+/// Issue 12, finding 6: a topic and everything kept on it lived forever. An abandoned topic
+/// (inactive for `TopicInactivityEpochs`, workers and reputers pruned, stake withdrawn) is
+/// removed by anyone for its deposit, and no map entry of the five pallets is left behind:
+/// the storage is back to what it was before the topic was created.
+#[test]
+fn an_abandoned_topic_is_removed_with_all_its_state_for_its_deposit() {
+	genesis_ext().execute_with(|| {
+		System::set_block_number(1);
+		let before = map_keys();
+		create_mock_topic();
+		assert_eq!(
+			Balances::balance_on_hold(
+				&RuntimeHoldReason::Topics(pallet_topics::HoldReason::TopicDeposit),
+				&1
+			),
+			TOPIC_DEPOSIT
+		);
+		assert_ok!(Stake::delegate_stake(signed(30), TOPIC, 12, 5 * ALLO));
+		round_until_settlement();
+		settle();
+		assert!(LastRewards::<Test>::get(TOPIC).is_some());
+		assert_ok!(Stake::claim_delegator_reward(signed(30), TOPIC, 12));
+		assert_noop!(
+			Topics::remove_topic(signed(40), TOPIC),
+			pallet_topics::Error::<Test>::TopicStillActive
+		);
+
+		// Everyone withdraws: without stake the topic's weight falls and it goes inactive.
+		let delay = pallet_topics::ParamsUpdate {
+			remove_stake_delay_window: Some(2),
+			..Default::default()
+		};
+		assert_ok!(Topics::update_params(RuntimeOrigin::root(), Box::new(delay)));
+		for r in REPUTERS {
+			let own = Stake::own_stake(TOPIC, &r);
+			assert_ok!(Stake::remove_stake(signed(r), TOPIC, own));
+		}
+		let delegated = pallet_stake::DelegatedStakes::<Test>::get((TOPIC, 30, 12)).amount;
+		assert_ok!(Stake::remove_delegate_stake(signed(30), TOPIC, 12, delegated));
+		let mut now = System::block_number();
+		while Topics::is_active(TOPIC) {
+			now += 1;
+			run_to_block(now);
+			assert!(now < 1_000, "the topic never went inactive");
+		}
+		assert_eq!(pallet_stake::TopicStake::<Test>::get(TOPIC), 0);
+		assert_noop!(
+			Topics::remove_topic(signed(40), TOPIC),
+			pallet_topics::Error::<Test>::TopicStillActive
+		);
+		run_to_block(now + 10 * E);
+		assert_noop!(
+			Topics::remove_topic(signed(40), TOPIC),
+			pallet_inference::Error::<Test>::TopicHasWorkers
+		);
+		for w in WORKERS {
+			assert_ok!(Inference::prune_worker(signed(40), TOPIC, w));
+		}
+		assert_noop!(
+			Topics::remove_topic(signed(40), TOPIC),
+			pallet_stake::Error::<Test>::TopicHasReputers
+		);
+		for r in REPUTERS {
+			assert_ok!(Stake::prune_reputer(signed(40), TOPIC, r));
+		}
+		let before_removal = free(40);
+		assert_ok!(Topics::remove_topic(signed(40), TOPIC));
+		assert_eq!(free(40), before_removal + TOPIC_DEPOSIT);
+		assert_eq!(Balances::total_balance_on_hold(&1), 0);
+		for who in WORKERS.iter().chain(&REPUTERS).chain(&[30]) {
+			assert_eq!(Balances::total_balance_on_hold(who), 0, "account {who}");
+		}
+		let left: Vec<_> = map_keys()
+			.difference(&before)
+			.map(|k| sp_core::hexdisplay::HexDisplay::from(k).to_string())
+			.collect();
+		assert!(left.is_empty(), "entries left after the removal: {left:?}");
+		assert_noop!(
+			Topics::remove_topic(signed(40), TOPIC),
+			pallet_topics::Error::<Test>::TopicNotFound
+		);
+		Topics::do_try_state().unwrap();
+		Inference::do_try_state().unwrap();
+		Stake::do_try_state().unwrap();
+		Reputation::do_try_state().unwrap();
+	});
+}

@@ -134,7 +134,7 @@ impl<T: Config> Pallet<T> {
 		RetainedNonces::<T>::insert(topic_id, BoundedVec::truncate_from(retained));
 	}
 
-	fn remove_snapshot(topic_id: TopicId, nonce: BlockNumberFor<T>) {
+	pub(crate) fn remove_snapshot(topic_id: TopicId, nonce: BlockNumberFor<T>) {
 		Inferences::<T>::remove(topic_id, nonce);
 		Forecasts::<T>::remove(topic_id, nonce);
 		Rounds::<T>::remove(topic_id, nonce);

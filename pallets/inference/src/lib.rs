@@ -34,6 +34,7 @@ pub mod sortition;
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod tests;
+mod topic_removal;
 pub mod types;
 pub mod weights;
 
@@ -356,6 +357,11 @@ pub mod pallet {
 		/// The worker submitted within `RegistrationInactivityEpochs` epochs: it cannot be
 		/// pruned yet.
 		WorkerStillActive,
+		/// The topic still has registered workers: prune or unregister them before removing
+		/// it.
+		TopicHasWorkers,
+		/// The topic still has an open worker window: remove it once the window closed.
+		TopicHasOpenWindows,
 	}
 
 	#[pallet::hooks]

@@ -43,6 +43,9 @@ impl pallet_topics::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type RegistrationDeposit = frame_support::traits::ConstU128<REGISTRATION_DEPOSIT>;
 	type RegistrationInactivityEpochs = frame_support::traits::ConstU32<10>;
+	type TopicDeposit = frame_support::traits::ConstU128<TOPIC_DEPOSIT>;
+	type TopicInactivityEpochs = frame_support::traits::ConstU32<10>;
+	type TopicRemoval = Inference;
 	type OnActorLeft = ();
 	type GovernanceOrigin = frame_system::EnsureRoot<u64>;
 	type EcosystemPalletId = EcosystemId;
@@ -175,3 +178,5 @@ pub fn run_to_block(n: u64) {
 
 /// The registration deposit of workers and reputers in this mock.
 pub const REGISTRATION_DEPOSIT: u128 = 2_000_000_000_000_000_000;
+/// The topic deposit in this mock.
+pub const TOPIC_DEPOSIT: u128 = 5_000_000_000_000_000_000;

@@ -32,6 +32,7 @@ pub mod regrets;
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod tests;
+mod topic_removal;
 pub mod traits;
 pub mod types;
 pub mod weights;
@@ -249,6 +250,8 @@ pub mod pallet {
 		LossOutOfRange { list: BundleList, index: u16 },
 		/// The encoded bundle is longer than `max_serialized_msg_length`.
 		PayloadTooLarge,
+		/// A settlement of the topic is queued: remove the topic after it ran.
+		TopicHasQueuedSettlement,
 	}
 
 	#[pallet::hooks]

@@ -34,6 +34,7 @@ mod rewards;
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod tests;
+mod topic_removal;
 pub mod weights;
 
 pub use pallet::*;
@@ -399,6 +400,11 @@ pub mod pallet {
 		/// The reputer submitted within `RegistrationInactivityEpochs` epochs: it cannot be
 		/// pruned yet.
 		ReputerStillActive,
+		/// The topic still has registered reputers: prune or unregister them before removing
+		/// it.
+		TopicHasReputers,
+		/// Stake is still placed on the topic: its owners must remove it first.
+		TopicHasStake,
 	}
 
 	#[pallet::hooks]
@@ -712,13 +718,36 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Removes `amount` from S_r, the topic and the total (saturating; callers check).
+		/// Removes `amount` from S_r, the topic and the total (saturating; callers check). A
+		/// sum that reaches zero is removed from storage rather than kept as a zero entry.
 		pub(crate) fn decrease(topic_id: TopicId, reputer: &T::AccountId, amount: u128) {
-			StakeReputerAuthority::<T>::mutate(topic_id, reputer, |s| {
-				*s = s.saturating_sub(amount)
+			StakeReputerAuthority::<T>::mutate_exists(topic_id, reputer, |s| {
+				*s = s.map(|v| v.saturating_sub(amount)).filter(|v| *v > 0)
 			});
-			TopicStake::<T>::mutate(topic_id, |s| *s = s.saturating_sub(amount));
+			TopicStake::<T>::mutate_exists(topic_id, |s| {
+				*s = s.map(|v| v.saturating_sub(amount)).filter(|v| *v > 0)
+			});
 			TotalStake::<T>::mutate(|s| *s = s.saturating_sub(amount));
+		}
+
+		/// Removes `amount` of delegated stake from the reputer's and the delegator's sums;
+		/// once nobody delegates to the reputer its reward accumulator goes too (every
+		/// placement's pending reward was paid before it changed).
+		pub(crate) fn decrease_delegated(
+			topic_id: TopicId,
+			delegator: &T::AccountId,
+			reputer: &T::AccountId,
+			amount: u128,
+		) {
+			StakeFromDelegatorsUponReputer::<T>::mutate_exists(topic_id, reputer, |s| {
+				*s = s.map(|v| v.saturating_sub(amount)).filter(|v| *v > 0)
+			});
+			if !StakeFromDelegatorsUponReputer::<T>::contains_key(topic_id, reputer) {
+				DelegateRewardPerShare::<T>::remove(topic_id, reputer);
+			}
+			StakeSumFromDelegator::<T>::mutate_exists(topic_id, delegator, |s| {
+				*s = s.map(|v| v.saturating_sub(amount)).filter(|v| *v > 0)
+			});
 		}
 
 		fn increase_delegation(

@@ -167,12 +167,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(removal.amount <= placed.amount, Error::<T>::InsufficientStake);
 		Self::pay_pending_reward(topic_id, delegator, reputer)?;
 		Self::decrease(topic_id, reputer, removal.amount);
-		StakeFromDelegatorsUponReputer::<T>::mutate(topic_id, reputer, |s| {
-			*s = s.saturating_sub(removal.amount)
-		});
-		StakeSumFromDelegator::<T>::mutate(topic_id, delegator, |s| {
-			*s = s.saturating_sub(removal.amount)
-		});
+		Self::decrease_delegated(topic_id, delegator, reputer, removal.amount);
 		let amount = placed.amount.saturating_sub(removal.amount);
 		if amount == 0 {
 			DelegatedStakes::<T>::remove(key);

@@ -155,6 +155,23 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// An abandoned topic whose other pallets' state is as large as it can be while the
+	/// topic is removable (the runtime's `TopicRemoval::fill_worst_case`).
+	#[benchmark]
+	fn remove_topic() {
+		let creator = funded::<T>("creator", 0);
+		let id = new_topic::<T>(&creator);
+		T::TopicRemoval::fill_worst_case(id);
+		let epochs = T::TopicInactivityEpochs::get();
+		let span = config::<T>().epoch_length.saturating_mul(epochs.into());
+		let now = frame_system::Pallet::<T>::block_number();
+		frame_system::Pallet::<T>::set_block_number(now.saturating_add(span));
+		let remover = funded::<T>("remover", 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(remover), id);
+		assert!(!Topics::<T>::contains_key(id));
+	}
+
 	/// `n` topics end their epoch in one block; each is rescheduled into full blocks and
 	/// displaces a zero-weight topic.
 	#[benchmark]

@@ -36,7 +36,7 @@ pub mod types;
 pub mod weights;
 
 pub use pallet::*;
-pub use traits::{EpochHooks, OnActorLeft, TopicStake};
+pub use traits::{EpochHooks, OnActorLeft, TopicRemoval, TopicStake};
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -71,6 +71,8 @@ pub mod pallet {
 	pub enum HoldReason {
 		/// A worker's or reputer's registration deposit on a topic.
 		RegistrationDeposit,
+		/// A topic creator's deposit, returned with the topic's removal.
+		TopicDeposit,
 	}
 
 	#[pallet::config]
@@ -90,6 +92,16 @@ pub mod pallet {
 		type RegistrationInactivityEpochs: Get<u32>;
 		/// Removes other pallets' per-actor state when a worker or reputer leaves a topic.
 		type OnActorLeft: OnActorLeft<Self::AccountId>;
+		/// Held from a topic's creator until the topic is removed, then paid to whoever
+		/// removes it.
+		#[pallet::constant]
+		type TopicDeposit: Get<u128>;
+		/// Epochs a topic must have been inactive (no epoch end, and since its creation) before
+		/// anyone can remove it.
+		#[pallet::constant]
+		type TopicInactivityEpochs: Get<u32>;
+		/// The other pallets' state on a topic: checked and removed with it.
+		type TopicRemoval: TopicRemoval;
 		/// Who may change the network parameters and topics (Root until referenda).
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 		/// Derives the ecosystem account, which receives every fee and funding.
@@ -137,6 +149,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Topics<T: Config> =
 		StorageMap<_, Blake2_128Concat, TopicId, Topic<T::AccountId, BlockNumberFor<T>>>;
+
+	/// A topic's deposit (held from its creator) and its creation block.
+	#[pallet::storage]
+	pub type TopicDeposits<T: Config> =
+		StorageMap<_, Blake2_128Concat, TopicId, Registration<BlockNumberFor<T>>>;
 
 	/// The network parameters (spec 9.1).
 	#[pallet::storage]
@@ -206,6 +223,8 @@ pub mod pallet {
 		TopicCreated { topic_id: TopicId, creator: T::AccountId, fee: u128 },
 		/// Governance changed a topic's configuration.
 		TopicUpdated { topic_id: TopicId },
+		/// An abandoned topic and all its state were removed; `remover` received its deposit.
+		TopicRemoved { topic_id: TopicId, remover: T::AccountId, deposit: u128 },
 		/// Governance changed the network parameters.
 		ParamsUpdated,
 		/// A fee or funding was paid to the ecosystem account and added to the topic's revenue.
@@ -240,8 +259,11 @@ pub mod pallet {
 		ZeroAmount,
 		/// Topic ids are exhausted.
 		TopicIdOverflow,
-		/// The sender's free balance cannot cover the registration deposit.
+		/// The sender's free balance cannot cover the registration or topic deposit.
 		CannotHoldDeposit,
+		/// The topic is active, or was active or created within `TopicInactivityEpochs`
+		/// epochs: it cannot be removed yet.
+		TopicStillActive,
 	}
 
 	#[pallet::hooks]
@@ -269,8 +291,9 @@ pub mod pallet {
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
 		/// Creates a topic with `config` (validated per spec 9.2, W < E); the signed sender pays
-		/// `CreateTopicFee` to the ecosystem account, which becomes the topic's first revenue.
-		/// The topic is not activated yet (spec 2). Emits `TopicCreated` and `RevenueReceived`.
+		/// `CreateTopicFee` to the ecosystem account, which becomes the topic's first revenue,
+		/// and holds `TopicDeposit` until the topic is removed. The topic is not activated yet
+		/// (spec 2). Emits `TopicCreated` and `RevenueReceived`.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::create_topic())]
 		pub fn create_topic(
@@ -285,6 +308,13 @@ pub mod pallet {
 			let topic_id = NextTopicId::<T>::get();
 			let next = topic_id.checked_add(1).ok_or(Error::<T>::TopicIdOverflow)?;
 			Self::transfer_to_ecosystem(&creator, fee)?;
+			let deposit = T::TopicDeposit::get();
+			if deposit > 0 {
+				T::Currency::hold(&HoldReason::TopicDeposit.into(), &creator, deposit)
+					.map_err(|_| Error::<T>::CannotHoldDeposit)?;
+			}
+			let now = frame_system::Pallet::<T>::block_number();
+			TopicDeposits::<T>::insert(topic_id, Registration { deposit, last_active: now });
 			NextTopicId::<T>::put(next);
 			Topics::<T>::insert(
 				topic_id,
@@ -347,6 +377,43 @@ pub mod pallet {
 				.map_err(|field| Error::<T>::InvalidTopicField { field })?;
 			Topics::<T>::insert(topic_id, topic);
 			Self::deposit_event(Event::TopicUpdated { topic_id });
+			Ok(())
+		}
+
+		/// Removes an abandoned topic: inactive, with no epoch end and not created within
+		/// `TopicInactivityEpochs` of its epochs, without registrations, stake, open windows
+		/// or queued settlements (each pallet names what is left). All its state goes; the
+		/// sender (anyone, the creator too) receives the topic deposit. Emits `TopicRemoved`.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::remove_topic())]
+		pub fn remove_topic(origin: OriginFor<T>, topic_id: TopicId) -> DispatchResult {
+			let remover = ensure_signed(origin)?;
+			let topic = Topics::<T>::get(topic_id).ok_or(Error::<T>::TopicNotFound)?;
+			ensure!(!NextEpochEnd::<T>::contains_key(topic_id), Error::<T>::TopicStillActive);
+			let registration = TopicDeposits::<T>::get(topic_id)
+				.unwrap_or(Registration { deposit: 0, last_active: Zero::zero() });
+			let last_active = registration.last_active.max(topic.epoch_last_ended);
+			let span =
+				topic.config.epoch_length.saturating_mul(T::TopicInactivityEpochs::get().into());
+			let now = frame_system::Pallet::<T>::block_number();
+			ensure!(now >= last_active.saturating_add(span), Error::<T>::TopicStillActive);
+			T::TopicRemoval::ensure_removable(topic_id)?;
+			T::Currency::transfer_on_hold(
+				&HoldReason::TopicDeposit.into(),
+				&topic.creator,
+				&remover,
+				registration.deposit,
+				Precision::Exact,
+				Restriction::Free,
+				Fortitude::Polite,
+			)?;
+			T::TopicRemoval::remove(topic_id);
+			Topics::<T>::remove(topic_id);
+			TopicDeposits::<T>::remove(topic_id);
+			FeeRevenue::<T>::remove(topic_id);
+			PreviousTopicWeight::<T>::remove(topic_id);
+			let deposit = registration.deposit;
+			Self::deposit_event(Event::TopicRemoved { topic_id, remover, deposit });
 			Ok(())
 		}
 	}

@@ -74,7 +74,8 @@ fn create_topic_stores_it_charges_the_fee_and_counts_it_as_revenue() {
 		assert_eq!(topic.config, topic_config());
 		assert_eq!(topic.epoch_last_ended, 0);
 		assert_eq!(topic.initial_regret, Fixed::ZERO);
-		assert_eq!(Balances::balance(&1), before - fee);
+		assert_eq!(Balances::balance(&1), before - fee - TOPIC_DEPOSIT);
+		assert_eq!(topic_deposit_held(1), TOPIC_DEPOSIT);
 		assert_eq!(eco_balance(), ExistentialDeposit::get() + fee);
 		assert_eq!(FeeRevenue::<Test>::get(id), fee);
 		// Not activated at creation (spec 2), even though its weight would be positive.
@@ -87,6 +88,61 @@ fn create_topic_stores_it_charges_the_fee_and_counts_it_as_revenue() {
 				Event::RevenueReceived { topic_id: 1, payer: 1, amount: fee, revenue: fee },
 			]
 		);
+	});
+}
+
+fn topic_deposit_held(who: u64) -> u128 {
+	use frame_support::traits::fungible::InspectHold;
+	Balances::balance_on_hold(&RuntimeHoldReason::Topics(crate::HoldReason::TopicDeposit), &who)
+}
+
+/// A topic never activated (or inactive) for `TopicInactivityEpochs` (10 in the mock) of its
+/// epochs (12 blocks) since its creation or its last epoch end is removed by anyone for its
+/// deposit; before that, or while active, the removal is refused and changes nothing.
+#[test]
+fn an_abandoned_topic_is_removed_for_its_deposit_and_an_active_one_is_not() {
+	new_test_ext().execute_with(|| {
+		let id = create(1);
+		let other = create(2);
+		System::set_block_number(1 + 120 - 1);
+		assert_noop!(
+			Topics::remove_topic(RuntimeOrigin::signed(3), id),
+			Error::<Test>::TopicStillActive
+		);
+		System::set_block_number(1 + 120);
+		set_stake(other, ALLO);
+		assert_ok!(Topics::fund_topic(RuntimeOrigin::signed(2), other, ALLO));
+		assert!(Topics::is_active(other));
+		assert_noop!(
+			Topics::remove_topic(RuntimeOrigin::signed(3), other),
+			Error::<Test>::TopicStillActive
+		);
+		let before = Balances::balance(&3);
+		assert_ok!(Topics::remove_topic(RuntimeOrigin::signed(3), id));
+		assert_eq!(Balances::balance(&3), before + TOPIC_DEPOSIT);
+		assert_eq!(topic_deposit_held(1), 0);
+		assert!(TopicStore::<Test>::get(id).is_none());
+		assert!(FeeRevenue::<Test>::get(id) == 0 && !FeeRevenue::<Test>::contains_key(id));
+		assert!(crate::TopicDeposits::<Test>::get(id).is_none());
+		assert_eq!(
+			events().last(),
+			Some(&Event::TopicRemoved { topic_id: id, remover: 3, deposit: TOPIC_DEPOSIT })
+		);
+		assert_noop!(
+			Topics::remove_topic(RuntimeOrigin::signed(3), id),
+			Error::<Test>::TopicNotFound
+		);
+		// A creator who cannot hold the deposit cannot create a topic.
+		let fee = Params::<Test>::get().create_topic_fee;
+		let _ = <Balances as frame_support::traits::fungible::Mutate<u64>>::mint_into(
+			&7,
+			1_000 + fee + TOPIC_DEPOSIT - 1,
+		);
+		assert_noop!(
+			Topics::create_topic(RuntimeOrigin::signed(7), topic_config()),
+			Error::<Test>::CannotHoldDeposit
+		);
+		Topics::do_try_state().unwrap();
 	});
 }
 

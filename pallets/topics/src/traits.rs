@@ -3,7 +3,7 @@
 //! an actor that left a topic.
 
 use crate::types::{Topic, TopicId};
-use frame_support::weights::Weight;
+use frame_support::{dispatch::DispatchResult, weights::Weight};
 
 /// The stake (own + delegated, base units) of each topic: S_t of the topic weight (spec 7.1).
 pub trait TopicStake {
@@ -70,5 +70,46 @@ impl<AccountId> OnActorLeft<AccountId> for () {
 	fn reputer_left(_: TopicId, _: &AccountId) {}
 	fn weight() -> Weight {
 		Weight::zero()
+	}
+}
+
+/// What the pallets beside this one keep on a topic: checked before an abandoned topic is
+/// removed, and removed with it. The runtime's `remove_topic` benchmark measures the runtime's
+/// implementation at its worst case ([`TopicRemoval::fill_worst_case`]).
+pub trait TopicRemoval {
+	/// Fails with the pallet's named error while it keeps live state on the topic
+	/// (registrations, stake, open windows, queued settlements).
+	fn ensure_removable(topic_id: TopicId) -> DispatchResult;
+	/// Removes the pallet's remaining state on the topic (history, bounded by storage bounds).
+	fn remove(topic_id: TopicId);
+	/// Fills the pallet's state on the topic as large as it can be while removable.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn fill_worst_case(topic_id: TopicId);
+}
+
+/// Nothing beside the topics pallet.
+impl TopicRemoval for () {
+	fn ensure_removable(_: TopicId) -> DispatchResult {
+		Ok(())
+	}
+	fn remove(_: TopicId) {}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn fill_worst_case(_: TopicId) {}
+}
+
+/// Two pallets: both must allow the removal; `A` removes first.
+impl<A: TopicRemoval, B: TopicRemoval> TopicRemoval for (A, B) {
+	fn ensure_removable(topic_id: TopicId) -> DispatchResult {
+		A::ensure_removable(topic_id)?;
+		B::ensure_removable(topic_id)
+	}
+	fn remove(topic_id: TopicId) {
+		A::remove(topic_id);
+		B::remove(topic_id);
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn fill_worst_case(topic_id: TopicId) {
+		A::fill_worst_case(topic_id);
+		B::fill_worst_case(topic_id);
 	}
 }

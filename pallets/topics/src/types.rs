@@ -520,7 +520,7 @@ network_params! {
 	/// Stake removals processed per queue per block, 1..=40
 	/// (`MAX_HALF_STAKE_REMOVALS_PER_BLOCK`).
 	half_max_process_stake_removals_end_block / HalfMaxProcessStakeRemovalsEndBlock: u32 = 40;
-	/// Floor of denominators in synthesis, in (0, 10^-4] (below the smallest weight sum the
+	/// Floor of denominators in synthesis, in [10^-9, 10^-4] (below the smallest weight sum the
 	/// regret map can produce, so combined values stay weighted means).
 	epsilon_safe_div / EpsilonSafeDiv: Fixed = Fixed::from_raw(100_000_000_000);
 	/// Fee per worker or reputer payload, base units.

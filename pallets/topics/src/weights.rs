@@ -47,6 +47,7 @@ pub trait WeightInfo {
 	fn pay_fee() -> Weight;
 	fn update_params() -> Weight;
 	fn update_topic() -> Weight;
+	fn remove_topic() -> Weight;
 	fn on_finalize_epoch_ends(n: u32, ) -> Weight;
 }
 
@@ -152,6 +153,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	fn remove_topic() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `1375`
+		//  Estimated: `4244`
+		// Minimum execution time: 17_957_000 picoseconds.
+		Weight::from_parts(21_142_000, 0)
+			.saturating_add(Weight::from_parts(0, 4244))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
 	/// Storage: `Topics::Schedule` (r:10 w:10)
 	/// Proof: `Topics::Schedule` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// Storage: `Topics::Params` (r:1 w:0)
@@ -221,6 +232,12 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn update_topic() -> Weight {
+		Weight::from_parts(21_142_000, 0)
+			.saturating_add(Weight::from_parts(0, 4244))
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
+	fn remove_topic() -> Weight {
 		Weight::from_parts(21_142_000, 0)
 			.saturating_add(Weight::from_parts(0, 4244))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))

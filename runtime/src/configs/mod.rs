@@ -249,6 +249,9 @@ parameter_types! {
 	/// Held by every worker and reputer registration: filling a topic's 256 worker and 256
 	/// reputer slots locks 512 ALLO, lost to whoever prunes the idle ones.
 	pub const RegistrationDeposit: Balance = ALLO;
+	/// Held from a topic's creator until the topic is removed; an abandoned topic (inactive for
+	/// 100 of its epochs, nobody registered, no stake) is a 10 ALLO bounty for removing it.
+	pub const TopicDeposit: Balance = 10 * ALLO;
 }
 
 /// Topics, network parameters, fee revenue, weights and the schedule of epoch ends.
@@ -259,6 +262,9 @@ impl pallet_topics::Config for Runtime {
 	// A worker or reputer silent for 100 epochs of its topic can be pruned by anyone.
 	type RegistrationInactivityEpochs = ConstU32<100>;
 	type OnActorLeft = crate::Reputation;
+	type TopicDeposit = TopicDeposit;
+	type TopicInactivityEpochs = ConstU32<100>;
+	type TopicRemoval = (crate::Inference, (crate::Stake, (crate::Reputation, crate::Emissions)));
 	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
 	type EcosystemPalletId = EcosystemPalletId;
 	type TopicStake = crate::Stake;
