@@ -689,3 +689,29 @@ fn merit_sortition_reproduces_the_sortition_simulator() {
 	}
 	assert_eq!(rows, 99);
 }
+
+/// A v1 registration (`()`, before deposits) becomes one without a deposit, active from the
+/// upgrade on; the migration runs once (storage version 1 → 2).
+#[test]
+fn the_v2_migration_gives_old_registrations_no_deposit_and_runs_once() {
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	new_test_ext().execute_with(|| {
+		let id = topic_with_workers(&[]);
+		for w in [2u64, 3] {
+			frame_support::storage::unhashed::put_raw(&Workers::<Test>::hashed_key_for(id, w), &[]);
+		}
+		StorageVersion::new(1).put::<Inference>();
+		System::set_block_number(40);
+		crate::migrations::v2::MigrateV1ToV2::<Test>::on_runtime_upgrade();
+		let expected = pallet_topics::Registration { deposit: 0, last_active: 40 };
+		assert_eq!(Workers::<Test>::get(id, 2), Some(expected));
+		assert_eq!(Workers::<Test>::get(id, 3), Some(expected));
+		assert_eq!(Inference::on_chain_storage_version(), StorageVersion::new(2));
+		// A second upgrade does nothing: the version says it ran.
+		System::set_block_number(50);
+		crate::migrations::v2::MigrateV1ToV2::<Test>::on_runtime_upgrade();
+		assert_eq!(Workers::<Test>::get(id, 2), Some(expected));
+		// Unregistering releases the (zero) deposit.
+		assert_ok!(Inference::unregister_worker(RuntimeOrigin::signed(2), id));
+	});
+}

@@ -400,3 +400,23 @@ mod property {
 		}
 	}
 }
+
+/// A v1 registration (`()`, before deposits) becomes one without a deposit, active from the
+/// upgrade on; the migration runs once (storage version 1 → 2).
+#[test]
+fn the_v2_migration_gives_old_registrations_no_deposit_and_runs_once() {
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	new_test_ext().execute_with(|| {
+		frame_support::storage::unhashed::put_raw(&Reputers::<Test>::hashed_key_for(T1, 2), &[]);
+		StorageVersion::new(1).put::<Stake>();
+		System::set_block_number(40);
+		crate::migrations::v2::MigrateV1ToV2::<Test>::on_runtime_upgrade();
+		let expected = pallet_topics::Registration { deposit: 0, last_active: 40 };
+		assert_eq!(Reputers::<Test>::get(T1, 2), Some(expected));
+		assert_eq!(Stake::on_chain_storage_version(), StorageVersion::new(2));
+		System::set_block_number(50);
+		crate::migrations::v2::MigrateV1ToV2::<Test>::on_runtime_upgrade();
+		assert_eq!(Reputers::<Test>::get(T1, 2), Some(expected));
+		assert_ok!(Stake::unregister_reputer(RuntimeOrigin::signed(2), T1));
+	});
+}

@@ -76,13 +76,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Topics::PreviousTopicWeight` (r:1 w:0)
 	/// Proof: `Topics::PreviousTopicWeight` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	fn register_reputer() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1648`
+		//  Measured:  `1716`
 		//  Estimated: `6196`
-		// Minimum execution time: 136_544_000 picoseconds.
-		Weight::from_parts(150_764_000, 0)
+		// Minimum execution time: 140_379_000 picoseconds.
+		Weight::from_parts(145_587_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -92,7 +92,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::ReputerCount` (r:1 w:1)
 	/// Proof: `Stake::ReputerCount` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::ScoreEmas` (r:0 w:1)
@@ -103,11 +103,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Reputation::ListeningCoefficients` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
 	fn unregister_reputer() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `466`
-		//  Estimated: `3593`
-		// Minimum execution time: 67_961_000 picoseconds.
-		Weight::from_parts(76_154_000, 0)
-			.saturating_add(Weight::from_parts(0, 3593))
+		//  Measured:  `502`
+		//  Estimated: `3604`
+		// Minimum execution time: 69_653_000 picoseconds.
+		Weight::from_parts(75_843_000, 0)
+			.saturating_add(Weight::from_parts(0, 3604))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -116,7 +116,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Topics::Topics` (r:1 w:0)
 	/// Proof: `Topics::Topics` (`max_values`: None, `max_size`: Some(779), added: 3254, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::ReputerCount` (r:1 w:1)
@@ -129,10 +129,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Reputation::ListeningCoefficients` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
 	fn prune_reputer() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1518`
+		//  Measured:  `1566`
 		//  Estimated: `6196`
-		// Minimum execution time: 81_031_000 picoseconds.
-		Weight::from_parts(84_907_000, 0)
+		// Minimum execution time: 83_094_000 picoseconds.
+		Weight::from_parts(89_012_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
@@ -142,7 +142,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::StakeReputerAuthority` (r:1 w:1)
 	/// Proof: `Stake::StakeReputerAuthority` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::TopicStake` (r:1 w:1)
@@ -153,11 +153,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Topics::NextEpochEnd` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn add_stake() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `769`
-		//  Estimated: `3593`
-		// Minimum execution time: 84_946_000 picoseconds.
-		Weight::from_parts(89_934_000, 0)
-			.saturating_add(Weight::from_parts(0, 3593))
+		//  Measured:  `817`
+		//  Estimated: `3604`
+		// Minimum execution time: 88_361_000 picoseconds.
+		Weight::from_parts(93_789_000, 0)
+			.saturating_add(Weight::from_parts(0, 3604))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -175,10 +175,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Stake::RemovalCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn remove_stake() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `30714`
+		//  Measured:  `30726`
 		//  Estimated: `75951`
-		// Minimum execution time: 92_138_000 picoseconds.
-		Weight::from_parts(103_955_000, 0)
+		// Minimum execution time: 93_399_000 picoseconds.
+		Weight::from_parts(103_164_000, 0)
 			.saturating_add(Weight::from_parts(0, 75951))
 			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
@@ -191,8 +191,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `347`
 		//  Estimated: `9319`
-		// Minimum execution time: 18_457_000 picoseconds.
-		Weight::from_parts(21_572_000, 0)
+		// Minimum execution time: 18_578_000 picoseconds.
+		Weight::from_parts(21_171_000, 0)
 			.saturating_add(Weight::from_parts(0, 9319))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -202,7 +202,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::DelegatedStakes` (r:1 w:1)
 	/// Proof: `Stake::DelegatedStakes` (`max_values`: None, `max_size`: Some(152), added: 2627, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::DelegateRewardPerShare` (r:1 w:0)
@@ -221,10 +221,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Topics::NextEpochEnd` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn delegate_stake() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1393`
+		//  Measured:  `1405`
 		//  Estimated: `6196`
-		// Minimum execution time: 168_091_000 picoseconds.
-		Weight::from_parts(173_969_000, 0)
+		// Minimum execution time: 173_358_000 picoseconds.
+		Weight::from_parts(248_941_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
@@ -239,8 +239,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `745`
 		//  Estimated: `6196`
-		// Minimum execution time: 80_930_000 picoseconds.
-		Weight::from_parts(86_238_000, 0)
+		// Minimum execution time: 84_176_000 picoseconds.
+		Weight::from_parts(129_743_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -255,7 +255,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Stake::DelegateRemovals` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::DelegatedStakes` (r:80 w:80)
 	/// Proof: `Stake::DelegatedStakes` (`max_values`: None, `max_size`: Some(152), added: 2627, mode: `MaxEncodedLen`)
-	/// Storage: `Stake::DelegateRewardPerShare` (r:1 w:0)
+	/// Storage: `Stake::DelegateRewardPerShare` (r:1 w:1)
 	/// Proof: `Stake::DelegateRewardPerShare` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:81 w:81)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
@@ -270,24 +270,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Stake::StakeSumFromDelegator` (r:80 w:80)
 	/// Proof: `Stake::StakeSumFromDelegator` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:80 w:80)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 80]`.
 	/// The range of component `p` is `[0, 32]`.
 	fn process_removals(n: u32, p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1717 + n * (560 ±0)`
+		//  Measured:  `1715 + n * (561 ±0)`
 		//  Estimated: `9319 + n * (2627 ±0) + p * (8329 ±0)`
-		// Minimum execution time: 69_423_000 picoseconds.
-		Weight::from_parts(573_638_462, 0)
+		// Minimum execution time: 69_724_000 picoseconds.
+		Weight::from_parts(70_615_000, 0)
 			.saturating_add(Weight::from_parts(0, 9319))
-			// Standard Error: 1_598_896
-			.saturating_add(Weight::from_parts(139_921_347, 0).saturating_mul(n.into()))
-			// Standard Error: 3_949_390
-			.saturating_add(Weight::from_parts(3_060_650, 0).saturating_mul(p.into()))
+			// Standard Error: 1_124_948
+			.saturating_add(Weight::from_parts(158_054_451, 0).saturating_mul(n.into()))
+			// Standard Error: 2_821_043
+			.saturating_add(Weight::from_parts(861_315, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(p.into())))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2627).saturating_mul(n.into()))
 			.saturating_add(Weight::from_parts(0, 8329).saturating_mul(p.into()))
@@ -297,62 +297,62 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_reputer() -> Weight {
-		Weight::from_parts(150_764_000, 0)
+		Weight::from_parts(145_587_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn unregister_reputer() -> Weight {
-		Weight::from_parts(76_154_000, 0)
-			.saturating_add(Weight::from_parts(0, 3593))
+		Weight::from_parts(75_843_000, 0)
+			.saturating_add(Weight::from_parts(0, 3604))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}
 	fn prune_reputer() -> Weight {
-		Weight::from_parts(84_907_000, 0)
+		Weight::from_parts(89_012_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn add_stake() -> Weight {
-		Weight::from_parts(89_934_000, 0)
-			.saturating_add(Weight::from_parts(0, 3593))
+		Weight::from_parts(93_789_000, 0)
+			.saturating_add(Weight::from_parts(0, 3604))
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn remove_stake() -> Weight {
-		Weight::from_parts(103_955_000, 0)
+		Weight::from_parts(103_164_000, 0)
 			.saturating_add(Weight::from_parts(0, 75951))
 			.saturating_add(ParityDbWeight::get().reads(14_u64))
 			.saturating_add(ParityDbWeight::get().writes(11_u64))
 	}
 	fn cancel_removal() -> Weight {
-		Weight::from_parts(21_572_000, 0)
+		Weight::from_parts(21_171_000, 0)
 			.saturating_add(Weight::from_parts(0, 9319))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn delegate_stake() -> Weight {
-		Weight::from_parts(173_969_000, 0)
+		Weight::from_parts(248_941_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
 	fn claim_delegator_reward() -> Weight {
-		Weight::from_parts(86_238_000, 0)
+		Weight::from_parts(129_743_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn process_removals(n: u32, p: u32, ) -> Weight {
-		Weight::from_parts(573_638_462, 0)
+		Weight::from_parts(70_615_000, 0)
 			.saturating_add(Weight::from_parts(0, 9319))
-			.saturating_add(Weight::from_parts(139_921_347, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(3_060_650, 0).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(158_054_451, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(861_315, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(p.into())))
-			.saturating_add(ParityDbWeight::get().writes(6_u64))
+			.saturating_add(ParityDbWeight::get().writes(7_u64))
 			.saturating_add(ParityDbWeight::get().writes((5_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2627).saturating_mul(n.into()))
 			.saturating_add(Weight::from_parts(0, 8329).saturating_mul(p.into()))

@@ -178,7 +178,8 @@ fn state_before_the_worst_block() -> sp_io::TestExternalities {
 		let root = RuntimeOrigin::root();
 		assert_ok!(Topics::update_params(
 			root.clone(),
-			ParamsUpdate {
+			Box::new(ParamsUpdate {
+				max_active_topics_per_block: Some(8),
 				max_top_inferers_to_reward: Some(u32::from(INFERERS)),
 				max_top_forecasters_to_reward: Some(u32::from(FORECASTERS)),
 				max_top_reputers_to_reward: Some(u32::from(REPUTERS)),
@@ -186,7 +187,7 @@ fn state_before_the_worst_block() -> sp_io::TestExternalities {
 				remove_stake_delay_window: Some(5),
 				half_max_process_stake_removals_end_block: Some(40),
 				..Default::default()
-			}
+			})
 		));
 		let alice = Alice.to_account_id();
 		for topic in 1..=28 {
@@ -225,6 +226,7 @@ fn state_before_the_worst_block() -> sp_io::TestExternalities {
 			}
 		};
 		let closing: Vec<TopicId> = CLOSING_W10.iter().chain(&CLOSING_W9).copied().collect();
+		run_to(2);
 		CLOSING_W10.iter().for_each(|t| stake_all(*t, 10 * ALLO));
 		run_to(3);
 		CLOSING_W9.iter().for_each(|t| stake_all(*t, 10 * ALLO));
