@@ -7,12 +7,13 @@
 //!
 //! Timeline: the closing topics (E = 20, G = 20) are activated at 2 (W = 10) and 3 (W = 9):
 //! full rounds at nonces 22/23 (settled at 63-66) and 62/63 (windows closing at 72). The
-//! settled topics (E = 10, G = 10, W = 5) are activated at 21: full rounds at 31 (settled at
-//! 52) and 51 (queued at 71, settled at 72). The ending topics are activated at 52.
+//! settled topics (E = 12, G = 12, W = 5) are activated at 23: full rounds at 35 (settled at
+//! 60) and 47 (queued at 71, settled at 72). The ending topics are activated at 52.
 
 use super::ext_for_preset;
 use crate::*;
 use allora_math::Fixed;
+use codec::Encode;
 use frame_support::{
 	assert_ok,
 	dispatch::DispatchClass,
@@ -32,7 +33,7 @@ const B: BlockNumber = 72;
 const INFERERS: u8 = 32;
 const FORECASTERS: u8 = 8;
 const REPUTERS: u8 = 8;
-/// Topics settled in B (E = 10).
+/// Topics settled in B (E = 12).
 const SETTLED: [TopicId; 4] = [1, 2, 3, 4];
 /// Topics whose window closes in B: nonce 62 with W = 10, nonce 63 with W = 9.
 const CLOSING_W10: [TopicId; 8] = [5, 6, 7, 8, 9, 10, 11, 12];
@@ -192,7 +193,7 @@ fn state_before_the_worst_block() -> sp_io::TestExternalities {
 		let alice = Alice.to_account_id();
 		for topic in 1..=28 {
 			let config = if SETTLED.contains(&topic) {
-				config(10, 5)
+				config(12, 5)
 			} else if CLOSING_W9.contains(&topic) {
 				config(20, 9)
 			} else {
@@ -230,29 +231,29 @@ fn state_before_the_worst_block() -> sp_io::TestExternalities {
 		CLOSING_W10.iter().for_each(|t| stake_all(*t, 10 * ALLO));
 		run_to(3);
 		CLOSING_W9.iter().for_each(|t| stake_all(*t, 10 * ALLO));
-		run_to(21);
-		SETTLED.iter().for_each(|t| stake_all(*t, 10 * ALLO));
-		// First rounds: closing topics at 22/23, settled topics at 31.
 		run_to(23);
+		SETTLED.iter().for_each(|t| stake_all(*t, 10 * ALLO));
+		// First rounds: closing topics at 22/23, settled topics at 35.
 		CLOSING_W10.iter().for_each(|t| submit_full_round(*t, 22));
 		run_to(24);
 		CLOSING_W9.iter().for_each(|t| submit_full_round(*t, 23));
-		run_to(32);
-		SETTLED.iter().for_each(|t| submit_full_round(*t, 31));
-		run_to(45);
+		run_to(36);
+		SETTLED.iter().for_each(|t| submit_full_round(*t, 35));
+		// Second rounds: settled topics at 47, closing topics at 62/63.
+		run_to(48);
+		SETTLED.iter().for_each(|t| submit_full_round(*t, 47));
+		run_to(50);
 		bundles(&CLOSING_W10, 22);
 		bundles(&CLOSING_W9, 23);
-		bundles(&SETTLED, 31);
+		bundles(&SETTLED, 35);
 		run_to(52);
 		ENDING.iter().for_each(|t| stake_all(*t, 10 * ALLO));
-		// Second rounds: settled topics at 51, closing topics at 62/63.
-		SETTLED.iter().for_each(|t| submit_full_round(*t, 51));
 		run_to(63);
 		CLOSING_W10.iter().for_each(|t| submit_full_round(*t, 62));
 		run_to(64);
 		CLOSING_W9.iter().for_each(|t| submit_full_round(*t, 63));
 		run_to(65);
-		bundles(&SETTLED, 51);
+		bundles(&SETTLED, 47);
 		// Every first round is settled: the closing topics are in regret mode now.
 		run_to(67);
 		for topic in SETTLED.iter().chain(&closing) {
