@@ -338,6 +338,29 @@ impl_runtime_apis! {
 		}
 	}
 
+	// A failed check can only be reported by aborting: the try-runtime tool runs these calls
+	// off-chain against a state snapshot, and they are compiled into no production build.
+	#[cfg(feature = "try-runtime")]
+	impl frame_try_runtime::TryRuntime<Block> for Runtime {
+		fn on_runtime_upgrade(checks: frame_try_runtime::UpgradeCheckSelect) -> (Weight, Weight) {
+			#[allow(clippy::panic)]
+			let weight = Executive::try_runtime_upgrade(checks)
+				.unwrap_or_else(|e| panic!("try-runtime on-runtime-upgrade failed: {e:?}"));
+			(weight, crate::configs::RuntimeBlockWeights::get().max_block)
+		}
+
+		fn execute_block(
+			block: <Block as BlockT>::LazyBlock,
+			state_root_check: bool,
+			signature_check: bool,
+			select: frame_try_runtime::TryStateSelect,
+		) -> Weight {
+			#[allow(clippy::panic)]
+			Executive::try_execute_block(block, state_root_check, signature_check, select)
+				.unwrap_or_else(|e| panic!("try-runtime execute-block failed: {e:?}"))
+		}
+	}
+
 	#[cfg(feature = "runtime-benchmarks")]
 	impl frame_benchmarking::Benchmark<Block> for Runtime {
 		fn benchmark_metadata(extra: bool) -> (

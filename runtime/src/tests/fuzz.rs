@@ -408,6 +408,24 @@ fn random_call(rng: &mut Rng, world: &World) -> (RuntimeOrigin, RuntimeCall) {
 				update: Box::new(params_update(rng)),
 			}),
 		),
+		95 => {
+			let worker = rng.pick(&workers_of(topic)).unwrap_or(who);
+			(
+				signed,
+				RuntimeCall::Inference(pallet_inference::Call::prune_worker {
+					topic_id: topic,
+					worker,
+				}),
+			)
+		},
+		96 => {
+			let reputer = actor(rng.below(ACTORS as u64) as u8);
+			(
+				signed,
+				RuntimeCall::Stake(pallet_stake::Call::prune_reputer { topic_id: topic, reputer }),
+			)
+		},
+		97 => (signed, RuntimeCall::Topics(pallet_topics::Call::remove_topic { topic_id: topic })),
 		_ => {
 			let dest = actor(rng.below(ACTORS as u64) as u8).into();
 			(
