@@ -25,6 +25,33 @@ fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
 	}
 }
 
+/// A topic with epoch length `epoch`, ground-truth lag `lag` and window `window`, the
+/// simulator's p, α, ε, quantiles 0.2 and the widest ranges.
+fn topic_config(
+	epoch: BlockNumber,
+	lag: BlockNumber,
+	window: BlockNumber,
+) -> pallet_topics::TopicConfig<BlockNumber> {
+	let fx = |s: &str| s.parse::<allora_math::Fixed>().expect("a decimal");
+	pallet_topics::TopicConfig {
+		metadata: b"ETH/USD 1h".to_vec().try_into().expect("short"),
+		loss_method: b"mse".to_vec().try_into().expect("short"),
+		epoch_length: epoch,
+		ground_truth_lag: lag,
+		worker_submission_window: window,
+		p_norm: fx("3"),
+		alpha_regret: fx("0.1"),
+		allow_negative: false,
+		epsilon: fx("0.01"),
+		merit_sortition_alpha: fx("0.1"),
+		active_inferer_quantile: fx("0.2"),
+		active_forecaster_quantile: fx("0.2"),
+		active_reputer_quantile: fx("0.2"),
+		inference_range: pallet_topics::ValueRange::WIDEST_INFERENCE,
+		loss_range: pallet_topics::ValueRange::WIDEST_LOSS,
+	}
+}
+
 fn ext_for_preset(name: &str) -> sp_io::TestExternalities {
 	let patch = genesis_config_presets::get_preset(&PresetId::from(name))
 		.unwrap_or_else(|| panic!("preset {name} exists"));
@@ -273,23 +300,7 @@ mod mechanism {
 	}
 
 	fn config() -> TopicConfig<BlockNumber> {
-		TopicConfig {
-			metadata: b"ETH/USD 1h".to_vec().try_into().unwrap(),
-			loss_method: b"mse".to_vec().try_into().unwrap(),
-			epoch_length: 12,
-			ground_truth_lag: 12,
-			worker_submission_window: 8,
-			p_norm: fx("3"),
-			alpha_regret: fx("0.1"),
-			allow_negative: false,
-			epsilon: fx("0.01"),
-			merit_sortition_alpha: fx("0.1"),
-			active_inferer_quantile: fx("0.2"),
-			active_forecaster_quantile: fx("0.2"),
-			active_reputer_quantile: fx("0.2"),
-			inference_range: pallet_topics::ValueRange::WIDEST_INFERENCE,
-			loss_range: pallet_topics::ValueRange::WIDEST_LOSS,
-		}
+		super::topic_config(12, 12, 8)
 	}
 
 	fn signed(k: sp_keyring::Sr25519Keyring) -> RuntimeOrigin {

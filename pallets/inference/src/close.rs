@@ -34,7 +34,7 @@ impl<T: Config> EpochHooks<T::AccountId, BlockNumberFor<T>> for Pallet<T> {
 				T::OnReputerNonceDropped::weight().saturating_mul(PRUNE_PER_EPOCH as u64),
 			)
 			// Open worker nonces pushed out of a list left long by a lowered bound.
-			.saturating_add(T::DbWeight::get().writes(2 * DROP_PER_CALL as u64))
+			.saturating_add(T::DbWeight::get().writes((DROP_PER_CALL as u64).saturating_mul(2)))
 	}
 }
 

@@ -81,10 +81,7 @@ mod benchmarks {
 		let id = topic::<T>();
 		let who = reputer::<T>(id, 0);
 		let epochs = <T as pallet_topics::Config>::RegistrationInactivityEpochs::get();
-		let epoch = pallet_topics::Topics::<T>::get(id).map(|t| t.config.epoch_length);
-		let span = epoch.unwrap_or_default().saturating_mul(epochs.into());
-		let now = frame_system::Pallet::<T>::block_number();
-		frame_system::Pallet::<T>::set_block_number(now.saturating_add(span));
+		pallet_topics::benchmarking::pass_epochs::<T>(id, epochs);
 		let pruner = funded::<T>("pruner", 0);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(pruner), id, who.clone());

@@ -55,6 +55,16 @@ pub fn new_topic<T: Config>(creator: &T::AccountId) -> TopicId {
 	id
 }
 
+/// Moves the block number `epochs` of the topic's epochs on: what makes a registration or a
+/// topic prunable.
+pub fn pass_epochs<T: Config>(topic_id: TopicId, epochs: u32) {
+	let epoch = Topics::<T>::get(topic_id).map(|t| t.config.epoch_length).unwrap_or_default();
+	let now = frame_system::Pallet::<T>::block_number();
+	frame_system::Pallet::<T>::set_block_number(
+		now.saturating_add(epoch.saturating_mul(epochs.into())),
+	);
+}
+
 /// Weights from fee revenue alone (μ = 0) and every schedule slot of the per-block bound
 /// usable, so that the benchmarks can fill blocks without a staking pallet.
 fn revenue_weighted_params<T: Config>() {
@@ -162,10 +172,7 @@ mod benchmarks {
 		let creator = funded::<T>("creator", 0);
 		let id = new_topic::<T>(&creator);
 		T::TopicRemoval::fill_worst_case(id);
-		let epochs = T::TopicInactivityEpochs::get();
-		let span = config::<T>().epoch_length.saturating_mul(epochs.into());
-		let now = frame_system::Pallet::<T>::block_number();
-		frame_system::Pallet::<T>::set_block_number(now.saturating_add(span));
+		pass_epochs::<T>(id, T::TopicInactivityEpochs::get());
 		let remover = funded::<T>("remover", 0);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(remover), id);

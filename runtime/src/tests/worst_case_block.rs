@@ -23,7 +23,7 @@ use frame_support::{
 };
 use pallet_inference::ForecastElement;
 use pallet_reputation::LossBundle;
-use pallet_topics::{ParamsUpdate, TopicConfig, TopicId, ValueRange};
+use pallet_topics::{ParamsUpdate, TopicConfig, TopicId};
 use sp_keyring::Sr25519Keyring::Alice;
 
 /// The block under test.
@@ -58,23 +58,7 @@ fn signed(who: &AccountId) -> RuntimeOrigin {
 }
 
 fn config(epoch: BlockNumber, window: BlockNumber) -> TopicConfig<BlockNumber> {
-	TopicConfig {
-		metadata: b"worst case".to_vec().try_into().unwrap(),
-		loss_method: b"mse".to_vec().try_into().unwrap(),
-		epoch_length: epoch,
-		ground_truth_lag: epoch,
-		worker_submission_window: window,
-		p_norm: fx("3"),
-		alpha_regret: fx("0.1"),
-		allow_negative: false,
-		epsilon: fx("0.01"),
-		merit_sortition_alpha: fx("0.1"),
-		active_inferer_quantile: fx("0.2"),
-		active_forecaster_quantile: fx("0.2"),
-		active_reputer_quantile: fx("0.2"),
-		inference_range: ValueRange::WIDEST_INFERENCE,
-		loss_range: ValueRange::WIDEST_LOSS,
-	}
+	super::topic_config(epoch, epoch, window)
 }
 
 /// Finalizes the current block and initializes the next one (the project's pallets); returns
