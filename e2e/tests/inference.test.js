@@ -100,9 +100,12 @@ test('a worker goes from nothing to a counted inference, readable by RPC and run
   await ok(api.tx.stake.addStake(topicId, 100_000n * SCALE), eve);
   await ok(api.tx.stake.delegateStake(topicId, eve.address, 50_000n * SCALE), ferdie);
   assert.equal((await api.query.stake.topicStake(topicId)).toBigInt(), 150_000n * SCALE);
+  // Two holds: the registration deposit (1 ALLO) and the stake.
   const holds = await api.query.balances.holds(eve.address);
-  assert.equal(holds[0].amount.toBigInt(), 100_000n * SCALE);
-  assert.ok(holds[0].id.toString().includes('ReputerStake'), holds[0].id.toString());
+  const held = (reason) => holds.find((h) => h.id.toString().includes(reason));
+  assert.ok(held('ReputerStake'), holds.toString());
+  assert.equal(held('ReputerStake').amount.toBigInt(), 100_000n * SCALE);
+  assert.equal(held('RegistrationDeposit').amount.toBigInt(), 1n * SCALE);
   const repStake = await api.call.stakeApi.reputerStake(topicId, eve.address);
   assert.equal(repStake.registered.isTrue, true);
   assert.equal(repStake.own.toBigInt(), 100_000n * SCALE);

@@ -571,6 +571,7 @@ fn random_call_sequences_keep_every_invariant() {
 		let mut flows = (0u128, 0u128, 0u128);
 		let mut rng = Rng(seed);
 		let (mut ok, mut failed, mut roots_checked, mut blocks) = (0u64, 0u64, 0u64, 0u64);
+		let (mut pruned, mut removed) = (0u64, 0u64);
 		for i in 0..calls {
 			let (origin, call) = random_call(&mut rng, &world);
 			let check_root = rng.chance(3);
@@ -578,9 +579,17 @@ fn random_call_sequences_keep_every_invariant() {
 			match call.clone().dispatch(origin) {
 				Ok(_) => {
 					ok += 1;
-					if let RuntimeCall::Topics(pallet_topics::Call::create_topic { .. }) = call {
-						let next = pallet_topics::NextTopicId::<Runtime>::get();
-						world.topics.push(next - 1);
+					match call {
+						RuntimeCall::Topics(pallet_topics::Call::create_topic { .. }) => {
+							let next = pallet_topics::NextTopicId::<Runtime>::get();
+							world.topics.push(next - 1);
+						},
+						RuntimeCall::Inference(pallet_inference::Call::prune_worker { .. })
+						| RuntimeCall::Stake(pallet_stake::Call::prune_reputer { .. }) => pruned += 1,
+						RuntimeCall::Topics(pallet_topics::Call::remove_topic { .. }) => {
+							removed += 1
+						},
+						_ => {},
 					}
 				},
 				Err(e) => {
@@ -611,7 +620,7 @@ fn random_call_sequences_keep_every_invariant() {
 		println!(
 			"fuzz: seed {seed}: {calls} calls ({ok} ok, {failed} refused, {roots_checked} refusals \
 			 root-checked), {blocks} blocks, {} topics, {closed} topics with a settled round, \
-			 minted {}, dust {}",
+			 {pruned} registrations pruned, {removed} topics removed, minted {}, dust {}",
 			world.topics.len(),
 			flows.0,
 			flows.2
