@@ -26,4 +26,12 @@ cargo clippy --release --locked -p allora-math -p allora-synthesis -p pallet-top
 
 echo "== end-to-end (Polkadot.js against allora-node --dev)"
 export ALLORA_NODE="$CARGO_TARGET_DIR/release/allora-node"
-(cd e2e && npm test)
+# The inference test's chain is kept for the try-runtime step.
+chains="$(mktemp -d)"
+trap 'rm -rf "$chains"' EXIT
+(cd e2e && ALLORA_E2E_KEEP_CHAINS="$chains" npm test)
+
+# try-runtime (its own target directory: the feature must not reach the node's runtime): the
+# runtime upgrade and every block of the chain the end-to-end inference test ran, in the wasm.
+echo "== try-runtime (against the end-to-end inference test's dev chain)"
+bash scripts/try-runtime.sh --dev --base-path "$chains/inference"

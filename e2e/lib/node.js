@@ -1,7 +1,7 @@
 // Starts and stops an allora-node for a test: free ports, a temporary base path, and a
 // guaranteed kill (also when the test fails or the runner is interrupted).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,10 +36,23 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 }
 process.on('exit', () => { for (const n of running) n.kill('SIGKILL'); });
 
-/** Starts `allora-node --dev` on free ports; resolves once its RPC server listens. */
-export async function startDevNode(extraArgs = []) {
+/**
+ * Starts `allora-node --dev` on free ports; resolves once its RPC server listens. With
+ * `$ALLORA_E2E_KEEP_CHAINS` set, a node started with `keepAs` keeps its chain in
+ * `$ALLORA_E2E_KEEP_CHAINS/<keepAs>` after it stops (the try-runtime step replays it).
+ */
+export async function startDevNode(extraArgs = [], { keepAs } = {}) {
   const [rpcPort, p2pPort, promPort] = [await freePort(), await freePort(), await freePort()];
-  const basePath = mkdtempSync(join(tmpdir(), 'allora-e2e-'));
+  const keepDir = process.env.ALLORA_E2E_KEEP_CHAINS;
+  const keep = Boolean(keepDir && keepAs);
+  let basePath;
+  if (keep) {
+    basePath = join(keepDir, keepAs);
+    rmSync(basePath, { recursive: true, force: true });
+    mkdirSync(basePath, { recursive: true });
+  } else {
+    basePath = mkdtempSync(join(tmpdir(), 'allora-e2e-'));
+  }
   const args = [
     '--dev', '--base-path', basePath,
     '--rpc-port', String(rpcPort),
@@ -67,7 +80,7 @@ export async function startDevNode(extraArgs = []) {
         await exited;
         clearTimeout(timer);
       }
-      rmSync(basePath, { recursive: true, force: true });
+      if (!keep) rmSync(basePath, { recursive: true, force: true });
     },
   };
 

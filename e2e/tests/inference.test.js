@@ -35,7 +35,7 @@ let provider;
 let alice, bob, charlie, dave, eve, ferdie;
 
 before(async () => {
-  node = await startDevNode();
+  node = await startDevNode([], { keepAs: 'inference' });
   provider = new WsProvider(node.url);
   api = await ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true });
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 7000 });

@@ -42,6 +42,10 @@ pub enum Subcommand {
 
 	/// Database metadata.
 	ChainInfo(sc_cli::ChainInfoCmd),
+
+	/// Runs a try-runtime build of the runtime against a state snapshot: the runtime upgrade
+	/// with its checks, or blocks with state-root checks and every pallet's `try_state`.
+	TryRuntime(crate::try_runtime::TryRuntimeCmd),
 }
 
 /// The node's command line.

@@ -10,6 +10,7 @@ mod cli;
 mod command;
 mod rpc;
 mod service;
+mod try_runtime;
 
 fn main() {
 	if let Err(e) = command::run() {

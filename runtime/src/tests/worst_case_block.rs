@@ -49,10 +49,6 @@ fn reputer(i: u8) -> AccountId {
 	AccountId::new([160 + i; 32])
 }
 
-fn fx(s: &str) -> Fixed {
-	s.parse().unwrap()
-}
-
 fn signed(who: &AccountId) -> RuntimeOrigin {
 	RuntimeOrigin::signed(who.clone())
 }
