@@ -70,7 +70,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("allora"),
 	impl_name: alloc::borrow::Cow::Borrowed("allora-node"),
 	authoring_version: 1,
-	spec_version: 101,
+	spec_version: 102,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -165,6 +165,7 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 type Migrations = (
 	pallet_inference::migrations::v2::MigrateV1ToV2<Runtime>,
 	pallet_stake::migrations::v2::MigrateV1ToV2<Runtime>,
+	pallet_inference::migrations::v3::MigrateV2ToV3<Runtime>,
 );
 
 /// Executive: handles dispatch to the various modules.

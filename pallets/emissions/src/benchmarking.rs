@@ -161,8 +161,13 @@ mod benchmarks {
 		let nonce: BlockNumberFor<T> = 1000u32.into();
 		#[block]
 		{
-			<Pallet<T> as OnRoundSettled<T::AccountId, BlockNumberFor<T>>>::on_round_settled(
-				topic_id, nonce, &round,
+			let outcome = frame_support::storage::with_storage_layer(|| {
+				<Pallet<T> as OnRoundSettled<T::AccountId, BlockNumberFor<T>>>::reward_step(
+					topic_id, nonce, &round,
+				)
+			});
+			<Pallet<T> as OnRoundSettled<T::AccountId, BlockNumberFor<T>>>::report(
+				topic_id, nonce, outcome,
 			);
 		}
 		assert!(LastRewards::<T>::get(topic_id).is_some());

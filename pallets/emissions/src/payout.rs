@@ -1,6 +1,7 @@
-//! The reward step of a settled round (spec 6.1 steps 5-9, 6.8, 7.2): the topic's reward, the
-//! plan of [`crate::rewards::plan`], and the payout. The whole step runs in one storage layer
-//! (fix m): a failure changes nothing and is reported with `RewardsSkipped`.
+//! The paying half of a settled round's reward step (spec 6.1 steps 5-9, 6.8, 7.2): the score
+//! history, the topic's reward, the plan of [`crate::rewards::plan`], and the payout. It runs in
+//! the reputation pallet's reward-step storage layer (fix m): a failure of either half changes
+//! nothing but the settlement and is reported with `RewardsSkipped` (decision 10).
 
 use crate::{
 	pallet::*,
@@ -22,7 +23,7 @@ use frame_support::{
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 use pallet_inference::Role;
-use pallet_reputation::{regrets::merge, OnRoundSettled, SettledRound};
+use pallet_reputation::{regrets::merge, OnRoundSettled, Payout, SettledRound};
 use pallet_topics::TopicId;
 use sp_runtime::DispatchResult;
 
@@ -39,32 +40,30 @@ fn base_units(x: Fixed) -> u128 {
 	x.to_base_units().unwrap_or(0)
 }
 
-/// What a paid round reports.
-struct Paid {
-	topic_reward: u128,
-	paid: u128,
-	dust: u128,
-}
-
 impl<T: Config> OnRoundSettled<T::AccountId, BlockNumberFor<T>> for Pallet<T> {
-	fn on_round_settled(
+	fn reward_step(
 		topic_id: TopicId,
 		nonce: BlockNumberFor<T>,
 		round: &SettledRound<T::AccountId>,
-	) {
-		// Spec 6.2: every instant score joins the σ history, paid or not.
+	) -> Result<Payout, SkipReason> {
+		// Spec 6.2: every instant score joins the σ history, inside the reward step (a skipped
+		// step keeps none of them, decision 10).
 		Self::record_scores(topic_id, Role::Inferer, &round.inferer_scores);
 		Self::record_scores(topic_id, Role::Forecaster, &round.forecaster_scores);
-		match with_storage_layer(|| Self::pay_round(topic_id, nonce, round)) {
-			Ok(p) => Self::deposit_event(Event::RewardsPaid {
+		Self::pay_round(topic_id, nonce, round)
+	}
+
+	fn report(topic_id: TopicId, nonce: BlockNumberFor<T>, outcome: Result<Payout, SkipReason>) {
+		Self::deposit_event(match outcome {
+			Ok(p) => Event::RewardsPaid {
 				topic_id,
 				nonce,
 				topic_reward: p.topic_reward,
 				paid: p.paid,
 				dust: p.dust,
-			}),
-			Err(reason) => Self::deposit_event(Event::RewardsSkipped { topic_id, nonce, reason }),
-		}
+			},
+			Err(reason) => Event::RewardsSkipped { topic_id, nonce, reason },
+		});
 	}
 
 	fn weight(inferers: u32, forecasters: u32, reputers: u32) -> Weight {
@@ -131,7 +130,7 @@ impl<T: Config> Pallet<T> {
 		topic_id: TopicId,
 		nonce: BlockNumberFor<T>,
 		round: &SettledRound<T::AccountId>,
-	) -> Result<Paid, SkipReason> {
+	) -> Result<Payout, SkipReason> {
 		let topic = pallet_topics::Topics::<T>::get(topic_id).ok_or(SkipReason::TopicNotFound)?;
 		let net = pallet_topics::Pallet::<T>::params();
 		let epoch: u64 = sp_runtime::SaturatedConversion::saturated_into(topic.config.epoch_length);
@@ -259,7 +258,7 @@ impl<T: Config> Pallet<T> {
 			*total = total.saturating_add(topic_reward);
 			*reputers = reputers.saturating_add(task(plan.tasks.reputation).min(topic_reward));
 		});
-		Ok(Paid { topic_reward, paid, dust: budget })
+		Ok(Payout { topic_reward, paid, dust: budget })
 	}
 
 	/// Pays a worker from the treasury and counts the inclusion (experience, spec 5.5) when

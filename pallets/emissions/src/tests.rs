@@ -318,26 +318,86 @@ fn delegators_share_a_reputers_reward_and_never_claim_more_than_it() {
 	});
 }
 
+/// Everything the reward step writes (spec README decision 10), encoded: listening
+/// coefficients, inclusion counts, score EMAs and quantiles, the σ history, smoothed fractions,
+/// τ, the last rewards and the monthly sums.
+fn reward_step_state() -> Vec<Vec<u8>> {
+	use codec::Encode;
+	vec![
+		pallet_reputation::ListeningCoefficients::<Test>::iter().collect::<Vec<_>>().encode(),
+		pallet_reputation::InclusionCounts::<Test>::iter().collect::<Vec<_>>().encode(),
+		pallet_inference::ScoreEmas::<Test>::iter().collect::<Vec<_>>().encode(),
+		pallet_inference::PreviousQuantileScore::<Test>::iter().collect::<Vec<_>>().encode(),
+		ScoreHistory::<Test>::iter().collect::<Vec<_>>().encode(),
+		SmoothedFractions::<Test>::iter().collect::<Vec<_>>().encode(),
+		ForecasterScoreRatio::<Test>::iter().collect::<Vec<_>>().encode(),
+		LastRewards::<Test>::iter().collect::<Vec<_>>().encode(),
+		MonthlyRewards::<Test>::get().encode(),
+	]
+}
+
+/// The settlement a skipped reward step keeps: network losses, regrets, `LatestRound` without
+/// scores (spec README decision 10).
+fn assert_only_the_settlement_was_kept(before: &[Vec<u8>]) {
+	assert_eq!(reward_step_state(), before, "the skipped reward step left state behind");
+	assert_eq!(pallet_reputation::NetworkLosses::<Test>::get(TOPIC).map(|(n, _)| n), Some(N1));
+	assert!(pallet_reputation::SingleRegrets::<Test>::iter().count() > 0, "regrets are kept");
+	let latest = pallet_reputation::LatestRound::<Test>::get(TOPIC).unwrap();
+	assert_eq!(latest.nonce, N1);
+	assert!(latest.inferer_scores.is_empty() && latest.reputers.is_empty());
+}
+
 #[test]
-fn fix_m_a_round_without_reward_is_skipped_and_changes_nothing() {
+fn fix_m_a_round_without_reward_is_skipped_and_keeps_only_the_settlement() {
 	new_test_ext().execute_with(|| {
 		round_until_settlement();
 		// No emission this block: E_t = 0.
 		RewardBlockEmission::<Test>::put(0);
 		let t = treasury();
+		let before = reward_step_state();
+		assert!(pallet_reputation::SingleRegrets::<Test>::iter().next().is_none());
 		settle();
 		assert!(events().contains(&Event::RewardsSkipped {
 			topic_id: TOPIC,
 			nonce: N1,
 			reason: SkipReason::NoReward
 		}));
-		assert!(LastRewards::<Test>::get(TOPIC).is_none());
-		assert_eq!(ForecasterScoreRatio::<Test>::get(TOPIC), Fixed::ZERO);
-		assert!(SmoothedFractions::<Test>::get((TOPIC, Role::Inferer)).is_empty());
+		// Neither half of the reward step kept anything: no scores in the σ history, no
+		// listening coefficients, EMAs, smoothed fractions or τ (the old code kept the first
+		// three).
+		assert_only_the_settlement_was_kept(&before);
 		assert_eq!(treasury(), t + RewardBlockEmission::<Test>::get());
-		assert_eq!(MonthlyRewards::<Test>::get(), (0, 0));
-		// The scores still join the σ history (spec 6.2).
-		assert_eq!(ScoreHistory::<Test>::get((TOPIC, Role::Inferer)).len(), 3);
+	});
+}
+
+#[test]
+fn a_round_without_inferer_scores_is_skipped_with_its_reason() {
+	new_test_ext().execute_with(|| {
+		run_to_block(N1 + 1);
+		for (w, v) in WORKERS.iter().zip(["100", "101", "99.5"]) {
+			assert_ok!(Inference::submit_worker_payload(signed(*w), TOPIC, N1, Some(fx(v)), None));
+		}
+		run_to_block(N1 + E);
+		// A fresh topic's first round is synthesised in the median mode: the bundles judge the
+		// combined, naive and inferer values only, so no worker has a one-out score.
+		for (r, b) in [(10, "-2"), (11, "-2.1"), (12, "-1.95")] {
+			let mut bundle = full_bundle(b);
+			bundle.forecaster_values = list(vec![]);
+			bundle.one_out_inferer_values = list(vec![]);
+			bundle.one_out_forecaster_values = list(vec![]);
+			bundle.one_in_forecaster_values = list(vec![]);
+			bundle.one_out_inferer_forecaster_values = list(vec![]);
+			assert_ok!(Reputation::submit_loss_bundle(signed(r), TOPIC, N1, Box::new(bundle)));
+		}
+		run_to_block(SETTLED);
+		let before = reward_step_state();
+		settle();
+		assert!(events().contains(&Event::RewardsSkipped {
+			topic_id: TOPIC,
+			nonce: N1,
+			reason: SkipReason::NoScoredInferers
+		}));
+		assert_only_the_settlement_was_kept(&before);
 	});
 }
 

@@ -391,36 +391,5 @@ pub enum RecalculationFailure {
 	Overflow,
 }
 
-/// Why a settled round was not paid.
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Debug,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	TypeInfo,
-	MaxEncodedLen,
-	Serialize,
-	Deserialize,
-)]
-pub enum SkipReason {
-	/// The topic no longer exists.
-	TopicNotFound,
-	/// The topic or the sum of active topic weights is zero.
-	NoTopicWeight,
-	/// The topic's reward is zero (no emission yet, or an empty treasury).
-	NoReward,
-	/// The mechanism failed on the round's values (e.g. every reputer fraction is zero).
-	MechanismFailed,
-	/// A storage layer could not be opened.
-	Storage,
-}
-
-impl From<sp_runtime::DispatchError> for SkipReason {
-	fn from(_: sp_runtime::DispatchError) -> Self {
-		SkipReason::Storage
-	}
-}
+/// Why a round's reward step was skipped (defined with the reward step's other half).
+pub use pallet_reputation::SkipReason;

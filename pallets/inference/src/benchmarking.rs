@@ -209,7 +209,13 @@ mod benchmarks {
 			Rounds::<T>::insert(
 				id,
 				old,
-				RoundSummary { closed_at: old, inferers: 0, forecasters: 0 },
+				RoundSummary {
+					closed_at: old,
+					inferers: 0,
+					forecasters: 0,
+					mode: None,
+					produced: ProducedLists::ALL,
+				},
 			);
 			RetainedNonces::<T>::mutate(id, |r| r.try_push(old).is_ok());
 		}

@@ -167,14 +167,12 @@ impl<T: Config> Pallet<T> {
 				(!elements.is_empty()).then_some((k, elements))
 			})
 			.collect();
-		let summary = RoundSummary {
-			closed_at: now,
-			inferers: u32::try_from(inferences.len()).unwrap_or(u32::MAX),
-			forecasters: u32::try_from(forecasts.len()).unwrap_or(u32::MAX),
-		};
+		let (inferers, forecasters) = (
+			u32::try_from(inferences.len()).unwrap_or(u32::MAX),
+			u32::try_from(forecasts.len()).unwrap_or(u32::MAX),
+		);
 		let forecasts: ForecastsOf<T> = BoundedVec::truncate_from(forecasts);
 		Forecasts::<T>::insert(topic_id, nonce, &forecasts);
-		Rounds::<T>::insert(topic_id, nonce, summary);
 		let mut retained = RetainedNonces::<T>::get(topic_id).into_inner();
 		if retained.len() >= usize::try_from(T::MaxStoredNonces::get()).unwrap_or(usize::MAX)
 			&& !retained.is_empty()
@@ -190,8 +188,26 @@ impl<T: Config> Pallet<T> {
 			.ok_or(InferenceQueryError::TopicNotFound)
 			.and_then(|topic| {
 				let (inferences, forecasts) = synthesis_inputs::<T>(inferences, forecasts);
-				Self::synthesize(topic_id, &topic, &params, nonce, &inferences, &forecasts)
+				Self::synthesize(topic_id, &topic, &params, nonce, &inferences, &forecasts, false)
 			});
+		// What the close produced bounds what loss bundles may judge (decision 12).
+		let summary = match &bundle {
+			Ok(b) => RoundSummary {
+				closed_at: now,
+				inferers,
+				forecasters,
+				mode: Some(b.mode),
+				produced: ProducedLists::of(b),
+			},
+			Err(_) => RoundSummary {
+				closed_at: now,
+				inferers,
+				forecasters,
+				mode: None,
+				produced: ProducedLists::default(),
+			},
+		};
+		Rounds::<T>::insert(topic_id, nonce, summary);
 		let combined_value = match bundle {
 			Ok(bundle) => {
 				let latest = LatestInference {
@@ -241,19 +257,22 @@ impl<T: Config> Pallet<T> {
 				*RetainedNonces::<T>::get(topic_id).last().ok_or(InferenceQueryError::NoSnapshot)?
 			},
 		};
-		if !Rounds::<T>::contains_key(topic_id, nonce) {
-			return Err(InferenceQueryError::NoSnapshot);
-		}
+		let summary = Rounds::<T>::get(topic_id, nonce).ok_or(InferenceQueryError::NoSnapshot)?;
 		let (inferences, forecasts) = synthesis_inputs::<T>(
 			Inferences::<T>::get(topic_id, nonce),
 			Forecasts::<T>::get(topic_id, nonce),
 		);
 		let params = pallet_topics::Pallet::<T>::params();
-		Self::synthesize(topic_id, &topic, &params, nonce, &inferences, &forecasts)
+		// A nonce closed in the median mode stays in it: its bundles may judge only the values
+		// that mode produced, whatever network loss arrived since (decision 12).
+		let median = summary.mode == Some(InferenceMode::NoNetworkLoss);
+		Self::synthesize(topic_id, &topic, &params, nonce, &inferences, &forecasts, median)
 	}
 
 	/// The network inference of a snapshot with the topic's current regrets and latest
-	/// network loss: the one computation behind the window close and the query.
+	/// network loss (none with `median`): the one computation behind the window close and the
+	/// query.
+	#[allow(clippy::too_many_arguments)]
 	fn synthesize(
 		topic_id: TopicId,
 		topic: &Topic<T::AccountId, BlockNumberFor<T>>,
@@ -261,6 +280,7 @@ impl<T: Config> Pallet<T> {
 		nonce: BlockNumberFor<T>,
 		inferences: &[(T::AccountId, Fixed)],
 		forecasts: &[Forecast<T::AccountId>],
+		median: bool,
 	) -> Result<NetworkInferenceBundle<T::AccountId, BlockNumberFor<T>>, InferenceQueryError> {
 		if inferences.is_empty() {
 			return Err(InferenceQueryError::NoInferences);
@@ -269,7 +289,11 @@ impl<T: Config> Pallet<T> {
 		let input = SynthesisInput {
 			inferences,
 			forecasts,
-			latest_network_loss: T::Regrets::latest_network_loss(topic_id),
+			latest_network_loss: if median {
+				None
+			} else {
+				T::Regrets::latest_network_loss(topic_id)
+			},
 			regrets: &regrets,
 			params: SynthesisParams {
 				p_norm: topic.config.p_norm,

@@ -715,3 +715,33 @@ fn the_v2_migration_gives_old_registrations_no_deposit_and_runs_once() {
 		assert_ok!(Inference::unregister_worker(RuntimeOrigin::signed(2), id));
 	});
 }
+
+/// A v2 round summary (before the produced lists were recorded) becomes one whose mode is
+/// unknown and whose every list is admissible, so bundles in flight across the upgrade are
+/// not refused; the migration runs once (storage version 2 → 3).
+#[test]
+fn the_v3_migration_keeps_every_round_and_admits_every_list() {
+	use codec::Encode;
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	new_test_ext().execute_with(|| {
+		let id = topic_with_workers(&[]);
+		let old = crate::migrations::v3::RoundSummaryV2 { closed_at: 7u64, inferers: 3, forecasters: 2 };
+		frame_support::storage::unhashed::put_raw(
+			&Rounds::<Test>::hashed_key_for(id, 7),
+			&old.encode(),
+		);
+		StorageVersion::new(2).put::<Inference>();
+		crate::migrations::v3::MigrateV2ToV3::<Test>::on_runtime_upgrade();
+		let expected = crate::RoundSummary {
+			closed_at: 7,
+			inferers: 3,
+			forecasters: 2,
+			mode: None,
+			produced: crate::ProducedLists::ALL,
+		};
+		assert_eq!(Rounds::<Test>::get(id, 7), Some(expected));
+		assert_eq!(Inference::on_chain_storage_version(), StorageVersion::new(3));
+		crate::migrations::v3::MigrateV2ToV3::<Test>::on_runtime_upgrade();
+		assert_eq!(Rounds::<Test>::get(id, 7), Some(expected));
+	});
+}

@@ -4,7 +4,7 @@
 //! network inference and quantiles go.
 
 #[cfg(feature = "runtime-benchmarks")]
-use crate::RoundSummary;
+use crate::{ProducedLists, RoundSummary};
 use crate::{pallet::*, OnReputerNonceDropped as _, Role};
 use frame_support::{dispatch::DispatchResult, ensure};
 #[cfg(feature = "runtime-benchmarks")]
@@ -44,7 +44,13 @@ impl<T: Config> TopicRemoval for Pallet<T> {
 		ReputerNonces::<T>::insert(topic_id, BoundedVec::truncate_from(reputer_nonces));
 		let retained = nonces(T::MaxStoredNonces::get());
 		for nonce in &retained {
-			let summary = RoundSummary { closed_at: *nonce, inferers: 1, forecasters: 1 };
+			let summary = RoundSummary {
+				closed_at: *nonce,
+				inferers: 1,
+				forecasters: 1,
+				mode: None,
+				produced: ProducedLists::ALL,
+			};
 			Rounds::<T>::insert(topic_id, nonce, summary);
 			Inferences::<T>::insert(topic_id, nonce, BoundedVec::default());
 			Forecasts::<T>::insert(topic_id, nonce, BoundedVec::default());

@@ -107,6 +107,65 @@ pub struct RoundSummary<BlockNumber> {
 	pub inferers: u32,
 	/// Forecasts in the snapshot (after filtering).
 	pub forecasters: u32,
+	/// The path of spec 4.7 the window close took (`None`: the synthesis failed, or the
+	/// nonce closed before storage version 3).
+	pub mode: Option<InferenceMode>,
+	/// The value lists the window close produced: what a loss bundle may judge.
+	pub produced: ProducedLists,
+}
+
+/// The optional value lists of a nonce's network inference at its window close (spec 4.7):
+/// a loss bundle may judge only these (spec README decision 12). The combined, naive and
+/// inferer values always exist; the median and single-inference modes produce nothing else.
+#[derive(
+	Clone,
+	Copy,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+	Serialize,
+	Deserialize,
+)]
+#[serde(rename_all = "camelCase")]
+pub struct ProducedLists {
+	/// I_ik per forecaster.
+	pub forecaster: bool,
+	/// I⁻_{j′i} per withheld inferer.
+	pub one_out_inferer: bool,
+	/// I⁻_{k′i} per withheld forecaster.
+	pub one_out_forecaster: bool,
+	/// I⁺_{ki} per one-in forecaster.
+	pub one_in_forecaster: bool,
+	/// I⁻_{j′ik} per (forecaster, withheld inferer).
+	pub one_out_inferer_forecaster: bool,
+}
+
+impl ProducedLists {
+	/// Every list (nonces closed before the lists were recorded).
+	pub const ALL: Self = Self {
+		forecaster: true,
+		one_out_inferer: true,
+		one_out_forecaster: true,
+		one_in_forecaster: true,
+		one_out_inferer_forecaster: true,
+	};
+
+	/// The non-empty lists of a computed bundle.
+	pub fn of<A, B>(b: &NetworkInferenceBundle<A, B>) -> Self {
+		Self {
+			forecaster: !b.forecaster_values.is_empty(),
+			one_out_inferer: !b.one_out_inferer_values.is_empty(),
+			one_out_forecaster: !b.one_out_forecaster_values.is_empty(),
+			one_in_forecaster: !b.one_in_forecaster_values.is_empty(),
+			one_out_inferer_forecaster: !b.one_out_inferer_forecaster_values.is_empty(),
+		}
+	}
 }
 
 /// Which path of spec 4.7 produced a network inference.

@@ -6,14 +6,18 @@ use alloc::{collections::BTreeSet, vec::Vec};
 use allora_math::Fixed;
 use allora_synthesis::losses::ValueBundle;
 use frame_support::{ensure, BoundedVec};
+use pallet_inference::ProducedLists;
 use pallet_topics::{TopicId, ValueRange};
 
-/// The workers of a closed worker nonce: its inferers and (filtered) forecasters, ascending.
+/// The workers of a closed worker nonce: its inferers and (filtered) forecasters, ascending,
+/// and the value lists its network inference produced at the close.
 pub struct Snapshot<A> {
 	/// Inferers of the snapshot.
 	pub inferers: Vec<A>,
 	/// Forecasters of the snapshot.
 	pub forecasters: Vec<A>,
+	/// The optional lists the close produced (none without a stored round).
+	pub produced: ProducedLists,
 }
 
 impl<A: Ord> Snapshot<A> {
@@ -40,6 +44,9 @@ pub fn snapshot<T: Config>(
 			.into_iter()
 			.map(|(a, _)| a)
 			.collect(),
+		produced: pallet_inference::Rounds::<T>::get(topic_id, nonce)
+			.map(|r| r.produced)
+			.unwrap_or_default(),
 	}
 }
 
@@ -75,8 +82,9 @@ fn check_range<T: Config>(
 }
 
 /// Checks a submitted bundle against the nonce's snapshot and the topic's loss range: the
-/// combined and naive losses are present, every loss lies in `loss_range`, every entry names
-/// a worker of the snapshot in the matching role, and no entry is repeated.
+/// combined and naive losses are present, every optional list is one the nonce's network
+/// inference produced (spec README decision 12), every loss lies in `loss_range`, every entry
+/// names a worker of the snapshot in the matching role, and no entry is repeated.
 pub fn validate<T: Config>(
 	bundle: &LossBundleOf<T>,
 	snapshot: &Snapshot<T::AccountId>,
@@ -84,6 +92,28 @@ pub fn validate<T: Config>(
 ) -> Result<(), Error<T>> {
 	let combined = bundle.combined_value.ok_or(Error::<T>::MissingCombinedValue)?;
 	let naive = bundle.naive_value.ok_or(Error::<T>::MissingNaiveValue)?;
+	let p = &snapshot.produced;
+	for (list, present, produced) in [
+		(BundleList::Forecaster, !bundle.forecaster_values.is_empty(), p.forecaster),
+		(BundleList::OneOutInferer, !bundle.one_out_inferer_values.is_empty(), p.one_out_inferer),
+		(
+			BundleList::OneOutForecaster,
+			!bundle.one_out_forecaster_values.is_empty(),
+			p.one_out_forecaster,
+		),
+		(
+			BundleList::OneInForecaster,
+			!bundle.one_in_forecaster_values.is_empty(),
+			p.one_in_forecaster,
+		),
+		(
+			BundleList::OneOutInfererForecaster,
+			!bundle.one_out_inferer_forecaster_values.is_empty(),
+			p.one_out_inferer_forecaster,
+		),
+	] {
+		ensure!(!present || produced, Error::<T>::ValueNotProduced { list });
+	}
 	check_range::<T>(BundleList::Combined, core::iter::once(combined), loss_range)?;
 	check_range::<T>(BundleList::Naive, core::iter::once(naive), loss_range)?;
 	check_range::<T>(BundleList::Inferer, bundle.inferer_values.iter().map(|e| e.1), loss_range)?;

@@ -16,14 +16,19 @@ use pallet_inference::{Role, ScoreEma};
 use pallet_topics::{EpochHooks, NetworkParams, Topic, TopicId};
 use sp_runtime::Saturating;
 
-/// What a settled round reports in its event and hands to the reward step.
-pub struct Settled<AccountId> {
+/// A settled nonce (spec 5.3-5.5 done and stored): what its event reports and what the
+/// reward step starts from.
+pub struct Settled<AccountId: Ord> {
 	/// ℓ_i.
 	pub network_loss: Fixed,
 	/// Accepted reputers.
 	pub reputers: u32,
-	/// The reward step's inputs.
-	pub round: crate::SettledRound<AccountId>,
+	/// The network losses (5.3).
+	net: ValueBundle<AccountId>,
+	/// The accepted bundles with their reputers' total stakes, ascending by reputer.
+	accepted: Vec<(AccountId, u128, ValueBundle<AccountId>)>,
+	/// The same stakes as fixed-point numbers.
+	stakes: Vec<Fixed>,
 }
 
 impl<T: Config> EpochHooks<T::AccountId, BlockNumberFor<T>> for Pallet<T> {
@@ -127,8 +132,9 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Closes reputer nonce `nonce` of `topic_id`: settles it in its own storage layer (all or
-	/// nothing, fix m's spirit) and removes its active set and bundles either way; the reward
-	/// step pays it with `reward_share`, the share fixed when the close was queued.
+	/// nothing) and removes its active set and bundles either way; then runs the reward step
+	/// (both halves, paid with `reward_share`, the share fixed when the close was queued) in
+	/// a second layer, so that a skipped reward step keeps only the settlement (decision 10).
 	pub fn close_reputer_nonce(
 		topic_id: TopicId,
 		nonce: BlockNumberFor<T>,
@@ -140,17 +146,18 @@ impl<T: Config> Pallet<T> {
 			LossBundles::<T>::remove((topic_id, nonce), reputer);
 		}
 		match result {
-			Ok(mut s) => {
-				s.round.reward_share = reward_share;
+			Ok(s) => {
 				Self::deposit_event(Event::ReputerNonceClosed {
 					topic_id,
 					nonce,
 					reputers: s.reputers,
 					network_loss: s.network_loss,
 				});
-				// Spec 6.1 steps 5-9, after the settlement committed (its own failure cannot
-				// undo the regrets and scores, as in the reference).
-				T::OnRoundSettled::on_round_settled(topic_id, nonce, &s.round);
+				let outcome = with_storage_layer(|| {
+					let round = Self::reward_state(topic_id, nonce, &s, reward_share)?;
+					T::OnRoundSettled::reward_step(topic_id, nonce, &round)
+				});
+				T::OnRoundSettled::report(topic_id, nonce, outcome);
 			},
 			Err(reason) => {
 				Self::deposit_event(Event::ReputerNonceDropped { topic_id, nonce, reason })
@@ -180,8 +187,8 @@ impl<T: Config> Pallet<T> {
 			.collect()
 	}
 
-	/// Spec 5.2-5.6 and 6.2-6.3 for one nonce: network losses, regrets and the initial regret,
-	/// reputer consensus, worker scores, score EMAs and quantiles; the results are stored.
+	/// The settlement of one nonce (spec 5.2-5.5, 3.2 step 3d): network losses, regrets and the
+	/// initial regret, stored; kept even when the reward step is skipped (decision 10).
 	fn settle(
 		topic_id: TopicId,
 		nonce: BlockNumberFor<T>,
@@ -252,10 +259,53 @@ impl<T: Config> Pallet<T> {
 		Self::store_regrets(topic_id, updated, nonce);
 		pallet_topics::Pallet::<T>::set_initial_regret(topic_id, initial_regret);
 
+		LatestRound::<T>::insert(
+			topic_id,
+			RoundOutcome {
+				nonce,
+				closed_at: now,
+				inferer_scores: BoundedVec::new(),
+				forecaster_scores: BoundedVec::new(),
+				reputers: BoundedVec::new(),
+				initial_regret,
+			},
+		);
+		NetworkLosses::<T>::insert(topic_id, (nonce, bundle::from_value_bundle::<T>(net.clone())));
+		Ok(Settled {
+			network_loss: net.combined,
+			reputers: u32::try_from(accepted.len()).unwrap_or(u32::MAX),
+			net,
+			accepted,
+			stakes,
+		})
+	}
+
+	/// The reputation pallet's half of the reward step (spec 6.1 steps 2-4), inside the reward
+	/// step's storage layer: reputer consensus and listening coefficients (5.6), worker scores
+	/// (6.2), score EMAs and quantiles (6.3), the scores in `LatestRound`; returns what the
+	/// paying half needs. A round without inferer scores is refused before any computation.
+	fn reward_state(
+		topic_id: TopicId,
+		nonce: BlockNumberFor<T>,
+		s: &Settled<T::AccountId>,
+		reward_share: Fixed,
+	) -> Result<SettledRound<T::AccountId>, SkipReason> {
+		let topic = pallet_topics::Topics::<T>::get(topic_id).ok_or(SkipReason::TopicNotFound)?;
+		let params = pallet_topics::Pallet::<T>::params();
+		let failed = |_| SkipReason::MechanismFailed;
+
+		// Worker scores (6.2): none without one-out values (median or single-inference mode).
+		let inferer_scores = scores::inferer_scores(&s.net).map_err(failed)?;
+		if inferer_scores.scores.is_empty() {
+			return Err(SkipReason::NoScoredInferers);
+		}
+		let forecaster_scores = scores::forecaster_scores(&s.net).map_err(failed)?;
+
 		// Reputer consensus and listening coefficients (5.6).
-		let refs: Vec<&ValueBundle<T::AccountId>> = accepted.iter().map(|(_, _, b)| b).collect();
+		let refs: Vec<&ValueBundle<T::AccountId>> = s.accepted.iter().map(|(_, _, b)| b).collect();
 		let vectors = losses::loss_vectors(&refs);
-		let coefficients: Vec<Fixed> = accepted
+		let coefficients: Vec<Fixed> = s
+			.accepted
 			.iter()
 			.map(|(m, _, _)| ListeningCoefficients::<T>::get(topic_id, m).unwrap_or(Fixed::ONE))
 			.collect();
@@ -267,11 +317,11 @@ impl<T: Config> Pallet<T> {
 			max_gradient_threshold: params.max_gradient_threshold,
 			min_stake_fraction: params.min_stake_fraction,
 		};
-		let outcome = consensus::reputer_scores(&vectors, &stakes, &coefficients, &reputer_params)
-			.map_err(failed)?;
+		let outcome = consensus::reputer_scores(&vectors, &s.stakes, &coefficients, &reputer_params)
+			.map_err(|_| SkipReason::ConsensusFailed)?;
 		let mut reputers = Vec::new();
-		for (i, (m, stake, _)) in accepted.iter().enumerate() {
-			let at = |v: &Vec<Fixed>| v.get(i).copied().ok_or(DropReason::MechanismFailed);
+		for (i, (m, stake, _)) in s.accepted.iter().enumerate() {
+			let at = |v: &Vec<Fixed>| v.get(i).copied().ok_or(SkipReason::ConsensusFailed);
 			let result = ReputerResult {
 				reputer: m.clone(),
 				stake: *stake,
@@ -285,9 +335,7 @@ impl<T: Config> Pallet<T> {
 			reputers.push(result);
 		}
 
-		// Worker scores (6.2), score EMAs and quantiles (6.3).
-		let inferer_scores = scores::inferer_scores(&net).map_err(failed)?;
-		let forecaster_scores = scores::forecaster_scores(&net).map_err(failed)?;
+		// Score EMAs and quantiles (6.3).
 		let reputer_scores: alloc::collections::BTreeMap<T::AccountId, Fixed> =
 			reputers.iter().map(|r| (r.reputer.clone(), r.score)).collect();
 		let alpha = topic.config.merit_sortition_alpha;
@@ -329,45 +377,28 @@ impl<T: Config> Pallet<T> {
 			pallet_inference::Pallet::<T>::set_previous_quantile_score(topic_id, role, quantile);
 		}
 
-		let network_loss = net.combined;
-		let settled = Settled {
-			network_loss,
-			reputers: u32::try_from(reputers.len()).unwrap_or(u32::MAX),
-			round: SettledRound {
-				network_loss,
-				naive_loss: net.naive,
-				inferer_scores: inferer_scores
-					.scores
-					.iter()
-					.map(|(a, x)| (a.clone(), *x))
-					.collect(),
-				forecaster_scores: forecaster_scores
-					.scores
-					.iter()
-					.map(|(a, x)| (a.clone(), *x))
-					.collect(),
-				reputers: reputers.iter().map(|r| (r.reputer.clone(), r.stake, r.score)).collect(),
-				// Set by the caller from the close queue.
-				reward_share: Fixed::ZERO,
-			},
+		let round = SettledRound {
+			network_loss: s.net.combined,
+			naive_loss: s.net.naive,
+			inferer_scores: inferer_scores.scores.iter().map(|(a, x)| (a.clone(), *x)).collect(),
+			forecaster_scores: forecaster_scores
+				.scores
+				.iter()
+				.map(|(a, x)| (a.clone(), *x))
+				.collect(),
+			reputers: reputers.iter().map(|r| (r.reputer.clone(), r.stake, r.score)).collect(),
+			reward_share,
 		};
-		LatestRound::<T>::insert(
-			topic_id,
-			RoundOutcome {
-				nonce,
-				closed_at: now,
-				inferer_scores: BoundedVec::truncate_from(
-					inferer_scores.scores.into_iter().collect(),
-				),
-				forecaster_scores: BoundedVec::truncate_from(
-					forecaster_scores.scores.into_iter().collect(),
-				),
-				reputers: BoundedVec::truncate_from(reputers),
-				initial_regret,
-			},
-		);
-		NetworkLosses::<T>::insert(topic_id, (nonce, bundle::from_value_bundle::<T>(net)));
-		Ok(settled)
+		LatestRound::<T>::mutate(topic_id, |latest| {
+			if let Some(outcome) = latest {
+				outcome.inferer_scores =
+					BoundedVec::truncate_from(inferer_scores.scores.into_iter().collect());
+				outcome.forecaster_scores =
+					BoundedVec::truncate_from(forecaster_scores.scores.into_iter().collect());
+				outcome.reputers = BoundedVec::truncate_from(reputers);
+			}
+		});
+		Ok(round)
 	}
 
 	/// The topic's latest closed round for clients.

@@ -39,7 +39,7 @@ pub mod weights;
 
 pub use allora_math::Fixed;
 pub use pallet::*;
-pub use traits::{OnRoundSettled, SettledRound};
+pub use traits::{OnRoundSettled, Payout, SettledRound};
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -252,6 +252,9 @@ pub mod pallet {
 		PayloadTooLarge,
 		/// A settlement of the topic is queued: remove the topic after it ran.
 		TopicHasQueuedSettlement,
+		/// The bundle judges `list`, which the nonce's network inference did not produce in its
+		/// mode (e.g. one-out values of a round synthesised in the median mode).
+		ValueNotProduced { list: BundleList },
 	}
 
 	#[pallet::hooks]

@@ -166,9 +166,17 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 			let stake = (i as u128 + 1) * 100 * ALLO;
 			assert_ok!(Stake::add_stake(RuntimeOrigin::signed(*r), TOPIC, stake));
 		}
+		seed_previous_network_loss();
 	});
 	ext
 }
+/// A network loss of an earlier round (as if the topic had settled nonce 0), so that the
+/// mock's first round is synthesised in the all-new mode (spec 4.7 case 4) and produces every
+/// value list: full bundles then judge only values that exist (spec README decision 12).
+pub fn seed_previous_network_loss() {
+	crate::NetworkLosses::<Test>::insert(TOPIC, (0, full_bundle("-2")));
+}
+
 
 /// Finalizes the current block and initializes the next ones, up to block `n`, in the
 /// runtime's pallet order.

@@ -176,13 +176,70 @@ fn a_full_round_settles_like_the_synthesis_library() {
 	});
 }
 
+/// The judged lists of a median-mode round: combined, naive and inferer values only.
+fn median_bundle(base: &str) -> LossBundleOf<Test> {
+	let mut b = full_bundle(base);
+	b.forecaster_values = list(vec![]);
+	b.one_out_inferer_values = list(vec![]);
+	b.one_out_forecaster_values = list(vec![]);
+	b.one_in_forecaster_values = list(vec![]);
+	b.one_out_inferer_forecaster_values = list(vec![]);
+	b
+}
+
+/// Issue 16, defect 4 (spec README decision 12): a fresh topic's first round is synthesised in
+/// the median mode, which produces no forecaster, one-out or one-in value; a bundle judging
+/// any of them was accepted and scored. Now each such list is refused by name, the round's
+/// record says what it produced, and the honest bundle is accepted.
+#[test]
+fn a_bundle_may_judge_only_the_values_its_round_produced() {
+	new_test_ext().execute_with(|| {
+		NetworkLosses::<Test>::remove(TOPIC);
+		worker_round(N1);
+		let round = pallet_inference::Rounds::<Test>::get(TOPIC, N1).unwrap();
+		assert_eq!(round.mode, Some(InferenceMode::NoNetworkLoss));
+		assert_eq!(round.produced, pallet_inference::ProducedLists::default());
+		run_to_block(N1 + E);
+		let extra: [(BundleList, fn(&mut LossBundleOf<Test>)); 5] = [
+			(BundleList::Forecaster, |b| b.forecaster_values = full_bundle("-2").forecaster_values),
+			(BundleList::OneOutInferer, |b| {
+				b.one_out_inferer_values = full_bundle("-2").one_out_inferer_values
+			}),
+			(BundleList::OneOutForecaster, |b| {
+				b.one_out_forecaster_values = full_bundle("-2").one_out_forecaster_values
+			}),
+			(BundleList::OneInForecaster, |b| {
+				b.one_in_forecaster_values = full_bundle("-2").one_in_forecaster_values
+			}),
+			(BundleList::OneOutInfererForecaster, |b| {
+				b.one_out_inferer_forecaster_values =
+					full_bundle("-2").one_out_inferer_forecaster_values
+			}),
+		];
+		for (list, add) in extra {
+			let mut b = median_bundle("-2");
+			add(&mut b);
+			assert_noop!(submit(10, TOPIC, N1, b), Error::<Test>::ValueNotProduced { list });
+		}
+		assert_ok!(submit(10, TOPIC, N1, median_bundle("-2")));
+		// The runtime API serves the nonce in the mode it closed in, also once a network loss
+		// exists: what it shows is what a bundle may judge.
+		NetworkLosses::<Test>::insert(TOPIC, (0, full_bundle("-2")));
+		let served = pallet_inference::Pallet::<Test>::network_inference(TOPIC, Some(N1)).unwrap();
+		assert_eq!(served.mode, InferenceMode::NoNetworkLoss);
+		assert!(served.one_out_inferer_values.is_empty() && served.forecaster_values.is_empty());
+	});
+}
+
 #[test]
 fn the_next_synthesis_reads_the_latest_network_loss_and_regrets() {
 	new_test_ext().execute_with(|| {
+		// A fresh topic: no network loss before N1 settles.
+		NetworkLosses::<Test>::remove(TOPIC);
 		worker_round(N1);
 		run_to_block(N1 + E);
-		for (r, b) in bundles() {
-			assert_ok!(submit(r, TOPIC, N1, b));
+		for (r, b) in [(10, "-2"), (11, "-2.1"), (12, "-1.95")] {
+			assert_ok!(submit(r, TOPIC, N1, median_bundle(b)));
 		}
 		// Nonce 25's window closes at 29, before N1 settles: no network loss yet (median).
 		worker_round(N1 + E);
@@ -400,7 +457,8 @@ fn a_nonce_without_a_staked_reputer_is_dropped_and_cleaned_up() {
 			nonce: N1,
 			reason: DropReason::NoStakedReputer
 		}));
-		assert!(NetworkLosses::<Test>::get(TOPIC).is_none());
+		// The network loss seeded before N1 is untouched.
+		assert_eq!(NetworkLosses::<Test>::get(TOPIC).map(|(n, _)| n), Some(0));
 		assert!(Reputation::stored_regrets(TOPIC, Fixed::ZERO).inferer.is_empty());
 		assert_eq!(LossBundles::<Test>::iter().count(), 0);
 		assert!(ActiveReputers::<Test>::get(TOPIC, N1).is_empty());

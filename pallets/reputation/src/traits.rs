@@ -3,6 +3,7 @@
 use alloc::vec::Vec;
 use allora_math::Fixed;
 use frame_support::weights::Weight;
+use crate::types::SkipReason;
 use pallet_topics::TopicId;
 
 /// What the reward step needs of a settled round: the network losses behind T_i, the worker
@@ -25,20 +26,47 @@ pub struct SettledRound<AccountId> {
 	pub reward_share: Fixed,
 }
 
-/// Reacts to a settled round: the reward step. Called in the settlement's block after the
-/// settlement's storage layer committed.
+/// What a paid round reports (base units).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct Payout {
+	/// E_t: the topic's reward for the round.
+	pub topic_reward: u128,
+	/// What was transferred.
+	pub paid: u128,
+	/// What stayed in the treasury (rounding, failed transfers).
+	pub dust: u128,
+}
+
+/// The paying half of the reward step (spec 6.1 steps 5-9). The reputation pallet runs its own
+/// half (consensus, scores, EMAs) and then [`Self::reward_step`] in one storage layer: an error
+/// of either rolls both back (fix m, spec README decision 10).
 pub trait OnRoundSettled<AccountId, BlockNumber> {
-	/// Rewards of `nonce` of `topic_id`.
-	fn on_round_settled(topic_id: TopicId, nonce: BlockNumber, round: &SettledRound<AccountId>);
+	/// Pays `nonce` of `topic_id`, inside the caller's storage layer.
+	fn reward_step(
+		topic_id: TopicId,
+		nonce: BlockNumber,
+		round: &SettledRound<AccountId>,
+	) -> Result<Payout, SkipReason>;
+
+	/// Reports the reward step's outcome after its storage layer committed or rolled back.
+	fn report(topic_id: TopicId, nonce: BlockNumber, outcome: Result<Payout, SkipReason>);
 
 	/// Upper bound of the weight of one call with these numbers of inferers, forecasters and
 	/// reputers (reserved with the settlement's in `on_initialize`).
 	fn weight(inferers: u32, forecasters: u32, reputers: u32) -> Weight;
 }
 
-/// No reward step.
+/// No payment: the reputation pallet's half of the reward step always commits.
 impl<AccountId, BlockNumber> OnRoundSettled<AccountId, BlockNumber> for () {
-	fn on_round_settled(_: TopicId, _: BlockNumber, _: &SettledRound<AccountId>) {}
+	fn reward_step(
+		_: TopicId,
+		_: BlockNumber,
+		_: &SettledRound<AccountId>,
+	) -> Result<Payout, SkipReason> {
+		Ok(Payout::default())
+	}
+
+	fn report(_: TopicId, _: BlockNumber, _: Result<Payout, SkipReason>) {}
 
 	fn weight(_: u32, _: u32, _: u32) -> Weight {
 		Weight::zero()

@@ -259,6 +259,47 @@ pub enum DropReason {
 	Expired,
 }
 
+/// Why a settled round's reward step was skipped: nothing it writes is kept (fix m, spec
+/// README decision 10), only the settlement's regrets and initial regret.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+	Serialize,
+	Deserialize,
+)]
+pub enum SkipReason {
+	/// The topic no longer exists.
+	TopicNotFound,
+	/// The topic or the sum of active topic weights is zero.
+	NoTopicWeight,
+	/// The topic's reward is zero (no emission yet, or an empty treasury).
+	NoReward,
+	/// The mechanism failed on the round's values (e.g. every reputer fraction is zero).
+	MechanismFailed,
+	/// A storage layer could not be opened.
+	Storage,
+	/// The round has no inferer scores: it was synthesised in the median or single-inference
+	/// mode (spec 4.7 cases 2-3), which has no one-out values, so the inferer entropy is over
+	/// an empty set (spec 6.5).
+	NoScoredInferers,
+	/// The reputer consensus (spec 5.6) failed on the round's bundles.
+	ConsensusFailed,
+}
+
+impl From<sp_runtime::DispatchError> for SkipReason {
+	fn from(_: sp_runtime::DispatchError) -> Self {
+		SkipReason::Storage
+	}
+}
+
 impl From<sp_runtime::DispatchError> for DropReason {
 	fn from(_: sp_runtime::DispatchError) -> Self {
 		DropReason::Storage

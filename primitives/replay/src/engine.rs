@@ -23,6 +23,7 @@ pub enum Mode {
 }
 
 /// The topic state between rounds.
+#[derive(Clone)]
 struct State {
 	regrets: Regrets<u32>,
 	latest_network_loss: Option<Fixed>,
@@ -58,7 +59,7 @@ impl Role {
 }
 
 /// One value per role.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct PerRole<T> {
 	inferer: T,
 	forecaster: T,
@@ -96,6 +97,30 @@ pub struct Replay<'a> {
 
 fn err(row: usize, what: impl std::fmt::Display) -> String {
 	format!("row {}: {what}", row + 1)
+}
+
+/// Why a row's reward step was skipped: the chain's `SkipReason` of the same case.
+#[derive(Debug)]
+enum Skip {
+	/// No inferer scores (median or single-inference mode: no one-out values).
+	NoScoredInferers,
+	/// The row's `topic_rewards` is empty or zero.
+	NoReward,
+	/// The reputer consensus failed.
+	Consensus(String),
+	/// Another step failed.
+	Mechanism(String),
+}
+
+impl std::fmt::Display for Skip {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		match self {
+			Skip::NoScoredInferers => write!(f, "NoScoredInferers (no inferer has a one-out value)"),
+			Skip::NoReward => write!(f, "NoReward (topic_rewards is empty or zero)"),
+			Skip::Consensus(x) => write!(f, "ConsensusFailed ({x})"),
+			Skip::Mechanism(x) => write!(f, "MechanismFailed ({x})"),
+		}
+	}
 }
 
 impl<'a> Replay<'a> {
@@ -375,7 +400,8 @@ impl<'a> Replay<'a> {
 		Ok(out)
 	}
 
-	/// Everything that happens once a round's losses are known (spec 5.2-6.7).
+	/// The settlement of a row (spec 5.2-5.5: network losses, regrets, initial regret, always
+	/// kept), then its reward step.
 	fn settle(
 		&mut self,
 		row: usize,
@@ -426,6 +452,42 @@ impl<'a> Replay<'a> {
 				regrets::initial_regret(&values, &s.regret).map_err(e("initial regret"))?;
 		}
 
+		self.state.latest_network_loss = Some(net.combined);
+
+		// The reward step (spec 6.1 steps 2-9) is all or nothing (fix m, spec README decision
+		// 10): a skipped step keeps only the settlement above, as the chain does.
+		let (state, cells, notes) =
+			(self.state.clone(), out.rows.get(row).cloned(), self.notes.len());
+		if let Err(skip) = self.reward_step(row, bundles, &net, out) {
+			self.state = state;
+			if let (Some(r), Some(c)) = (out.rows.get_mut(row), cells) {
+				*r = c;
+			}
+			self.notes.truncate(notes);
+			self.notes.push(err(row, format!("reward step skipped: {skip}")));
+		}
+		Ok(())
+	}
+
+	/// Spec 6.1 steps 2-9 on a settled row: reputer consensus (5.6), worker scores (6.2),
+	/// fractions (6.4), entropies (6.5), τ/χ/γ (6.6) and rewards (6.7), with the chain's
+	/// checks in the chain's order so that a skip names the chain's reason.
+	fn reward_step(
+		&mut self,
+		row: usize,
+		bundles: &[(u32, Fixed, ValueBundle<u32>)],
+		net: &ValueBundle<u32>,
+		out: &mut Table,
+	) -> Result<(), Skip> {
+		let l = self.layout;
+		let s = self.settings;
+		let e = |what: &'static str| move |x: allora_synthesis::Error| Skip::Mechanism(format!("{what}: {x:?}"));
+		let inferer_scores = scores::inferer_scores(net).map_err(e("inferer scores"))?;
+		if inferer_scores.scores.is_empty() {
+			return Err(Skip::NoScoredInferers);
+		}
+		let forecaster_scores = scores::forecaster_scores(net).map_err(e("forecaster scores"))?;
+
 		// Reputer consensus (5.6).
 		let reputers: Vec<u32> = bundles.iter().map(|(m, _, _)| *m).collect();
 		let stakes: Vec<Fixed> = bundles.iter().map(|(_, st, _)| *st).collect();
@@ -436,7 +498,7 @@ impl<'a> Replay<'a> {
 			.map(|m| self.state.coefficients.get(m).copied().unwrap_or(Fixed::ONE))
 			.collect();
 		let outcome = consensus::reputer_scores(&vectors, &stakes, &coefs, &s.reputer)
-			.map_err(e("reputer consensus"))?;
+			.map_err(|x| Skip::Consensus(format!("{x:?}")))?;
 		for (i, m) in reputers.iter().enumerate() {
 			out.set(row, &format!("reputer_score_{m}"), outcome.scores.get(i).copied());
 			out.set(
@@ -454,23 +516,18 @@ impl<'a> Replay<'a> {
 			}
 		}
 
-		// Worker scores (6.2) and the score history.
-		let inferer_scores = scores::inferer_scores(&net).map_err(e("inferer scores"))?;
-		let forecaster_scores = scores::forecaster_scores(&net).map_err(e("forecaster scores"))?;
+		// Worker scores (6.2) and the score history (a role without scores adds no round).
 		for (id, x) in &inferer_scores.scores {
 			out.set(row, &format!("inferer_score_{id}"), Some(*x));
 		}
 		for (id, x) in &forecaster_scores.scores {
 			out.set(row, &format!("forecaster_score_{}", l.forecaster_index(*id)), Some(*x));
 		}
-		self.state
-			.history
-			.of_mut(INFERER)
-			.insert(0, inferer_scores.scores.values().copied().collect());
-		self.state
-			.history
-			.of_mut(FORECASTER)
-			.insert(0, forecaster_scores.scores.values().copied().collect());
+		for (role, round) in [(INFERER, &inferer_scores), (FORECASTER, &forecaster_scores)] {
+			if !round.scores.is_empty() {
+				self.state.history.of_mut(role).insert(0, round.scores.values().copied().collect());
+			}
+		}
 		let max_samples = s.reward.max_samples_to_scale_scores as usize;
 		for role in [INFERER, FORECASTER] {
 			self.state.history.of_mut(role).truncate(max_samples.max(1));
@@ -481,8 +538,9 @@ impl<'a> Replay<'a> {
 		let i_scores: Vec<Fixed> = inferer_scores.scores.values().copied().collect();
 		let f_ids: Vec<u32> = forecaster_scores.scores.keys().copied().collect();
 		let f_scores: Vec<Fixed> = forecaster_scores.scores.values().copied().collect();
-		let i_frac = self.worker_fractions(row, INFERER, &i_ids, &i_scores)?;
-		let f_frac = self.worker_fractions(row, FORECASTER, &f_ids, &f_scores)?;
+		let i_frac = self.worker_fractions(row, INFERER, &i_ids, &i_scores).map_err(Skip::Mechanism)?;
+		let f_frac =
+			self.worker_fractions(row, FORECASTER, &f_ids, &f_scores).map_err(Skip::Mechanism)?;
 		let r_frac = fractions::reputer_reward_fractions(
 			&stakes,
 			&outcome.scores,
@@ -504,13 +562,14 @@ impl<'a> Replay<'a> {
 		}
 
 		// Entropies (6.5).
-		let f_entropy = self.entropy(row, INFERER, &i_ids, &i_frac, out)?;
+		let f_entropy = self.entropy(row, INFERER, &i_ids, &i_frac, out).map_err(Skip::Mechanism)?;
 		let g_entropy = if !f_scores.is_empty() && i_scores.len() >= 2 {
-			self.entropy(row, FORECASTER, &f_ids, &f_frac, out)?
+			self.entropy(row, FORECASTER, &f_ids, &f_frac, out).map_err(Skip::Mechanism)?
 		} else {
 			Fixed::ZERO
 		};
-		let h_entropy = self.entropy(row, REPUTER, &reputers, &r_frac, out)?;
+		let h_entropy =
+			self.entropy(row, REPUTER, &reputers, &r_frac, out).map_err(Skip::Mechanism)?;
 		out.set(row, "inferers_entropy", Some(f_entropy));
 		out.set(row, "forecasters_entropy", Some(g_entropy));
 		out.set(row, "reputers_entropy", Some(h_entropy));
@@ -519,7 +578,7 @@ impl<'a> Replay<'a> {
 		let task_score = net
 			.naive
 			.checked_sub(net.combined)
-			.map_err(|x| err(row, format!("task score: {x:?}")))?;
+			.map_err(|x| Skip::Mechanism(format!("task score: {x:?}")))?;
 		let utility = rewards::forecasting_utility(
 			task_score,
 			&i_scores,
@@ -531,16 +590,17 @@ impl<'a> Replay<'a> {
 		out.set(row, "forecaster_task_score", Some(task_score));
 		out.set(row, "forecaster_score_ratio", Some(utility.tau));
 		out.set(row, "forecasters_utility", Some(utility.chi));
-		let Some(total) = self.get(row, "topic_rewards") else {
-			self.state.latest_network_loss = Some(net.combined);
-			return Ok(());
+		// The chain skips a round whose topic reward is zero (`NoReward`).
+		let total = match self.get(row, "topic_rewards") {
+			Some(total) if total.is_positive() => total,
+			_ => return Err(Skip::NoReward),
 		};
 		let gamma = rewards::normalization_factor(f_entropy, g_entropy, utility.chi)
 			.map_err(e("normalization factor"))?;
 		let tasks =
 			rewards::task_rewards(f_entropy, g_entropy, h_entropy, utility.chi, gamma, total)
 				.map_err(e("task rewards"))?;
-		if !total.is_zero() {
+		{
 			let share = |x: Fixed| x.checked_div(total).ok();
 			out.set(row, "inferers_reward_fraction", share(tasks.inference));
 			out.set(row, "forecasters_reward_fraction", share(tasks.forecasting));
@@ -563,7 +623,6 @@ impl<'a> Replay<'a> {
 		for (m, x) in reputers.iter().zip(pay(&r_frac, tasks.reputation)?.iter()) {
 			out.set(row, &format!("reputer_reward_{m}"), Some(*x));
 		}
-		self.state.latest_network_loss = Some(net.combined);
 		Ok(())
 	}
 

@@ -74,3 +74,40 @@ fn a_bundle_without_the_combined_loss_is_rejected() {
 	let err = replay(&input, Settings::default(), Mode::Fresh).err().expect("rejected");
 	assert_eq!(err, "row 2: reputer 0 reported losses but not `reputer_0_loss_network_inference`");
 }
+
+/// A fresh topic with two inferers (issue 16): rows 1 and 2 are synthesised in the median mode
+/// (no regrets yet), which has no one-out values, so the reward steps of rows 2 and 3 (judging
+/// them) are skipped with the chain's reason and keep only the settlement; the replay goes on
+/// and row 4 (judging row 3, all-new mode) is paid from an untouched reward state.
+#[test]
+fn a_fresh_topic_skips_the_reward_steps_of_median_rounds_and_goes_on() {
+	let csv = "epoch,inference_0,inference_1,reputer_stake_0,reputer_0_loss_network_inference,reputer_0_loss_naive_network_inference,reputer_0_loss_inference_0,reputer_0_loss_inference_1,reputer_0_loss_network_inference_oneout_0,reputer_0_loss_network_inference_oneout_1,topic_rewards\n\
+	           1,0.25,0.35,,,,,,,,\n\
+	           2,0.5,0.45,1000,-3,-3,-2.5,-3.5,,,10\n\
+	           3,0.75,0.7,1000,-4,-4,-4.2,-3.9,,,20\n\
+	           4,0.8,0.9,1000,-3.5,-3.4,-3.6,-3.3,-3.45,-3.55,30\n";
+	let input = Table::parse(csv).expect("parses");
+	let (out, notes) = replay(&input, Settings::default(), Mode::Fresh).expect("replay");
+	assert_eq!(
+		notes,
+		vec![
+			"row 2: reward step skipped: NoScoredInferers (no inferer has a one-out value)",
+			"row 3: reward step skipped: NoScoredInferers (no inferer has a one-out value)",
+		]
+	);
+	let get = |row: usize, col: &str| out.get(row, col);
+	// Skipped rows keep the settlement (network losses, regrets) and nothing of the reward step.
+	for row in [1, 2] {
+		assert!(get(row, "network_loss").is_some());
+		assert!(get(row, "inference_regret_worker_0").is_some());
+		for col in ["reputer_score_0", "reputer_listening_coefficient_0", "inferers_entropy"] {
+			assert_eq!(get(row, col), None, "row {} {col}", row + 1);
+		}
+	}
+	// R_0 after row 3 = 0.1 · (−4 − (−4.2)) + 0.9 · (0.1 · (−3 − (−2.5))) = 0.02 − 0.045.
+	assert_eq!(get(2, "inference_regret_worker_0"), Some(fx("-0.025")));
+	// Row 4 is paid, from the default listening coefficient (nothing kept from rows 2-3).
+	assert!(get(3, "inferer_score_0").is_some());
+	assert!(get(3, "reputer_reward_0").is_some_and(|x| x.is_positive()));
+	assert_eq!(get(3, "reputer_adjusted_stake_0"), Some(Fixed::ONE));
+}

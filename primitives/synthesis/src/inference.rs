@@ -255,8 +255,18 @@ fn all_new<A: Ord + Clone>(round: &Round<'_, A>) -> Result<NetworkInference<A>> 
 	}
 	let inferer_weights = round.inferences.keys().map(|j| (j.clone(), Fixed::ONE)).collect();
 	let forecaster_weights = bundle.forecaster.keys().map(|k| (k.clone(), Fixed::ZERO)).collect();
-	let ones: Vec<Fixed> = all.iter().map(|_| Fixed::ONE).collect();
-	let confidence_interval = weighted_percentiles(&all, &ones, &confidence_percentiles())?;
+	// The error bars (4.8) keep the regret weights of 4.5 although the combined value is the
+	// plain mean: stored regrets, else the topic initial regret (spec README decision 11).
+	let params = &round.input.params;
+	let regrets = round.input.regrets;
+	let ri: Vec<Fixed> = round.inferences.keys().map(|j| regrets.get(&regrets.inferer, j)).collect();
+	let rf: Vec<Fixed> =
+		bundle.forecaster.keys().map(|k| regrets.get(&regrets.forecaster, k)).collect();
+	let (wi, wf) = regret_weights(&ri, &rf, params.p_norm, params.c_norm, params.epsilon)?;
+	let ci_values: Vec<Fixed> = all.iter().chain(bundle.forecaster.values()).copied().collect();
+	let ci_weights: Vec<Fixed> = wi.into_iter().chain(wf).collect();
+	let confidence_interval =
+		weighted_percentiles(&ci_values, &ci_weights, &confidence_percentiles())?;
 	Ok(NetworkInference {
 		mode: SynthesisMode::AllNew,
 		values: bundle,
@@ -495,5 +505,40 @@ mod tests {
 			out.values.combined
 		);
 		assert_eq!(out.confidence_interval.len(), 5);
+	}
+
+	/// Spec README decision 11: the all-new mode's combined value is the plain mean, its error
+	/// bars are the percentiles of the inferences and I_k under the regret weights of 4.5
+	/// (stored regrets, the initial regret 0 for actors without one), not equal weights.
+	#[test]
+	fn all_new_error_bars_use_the_regret_weights() {
+		let mut regrets = Regrets::new(Fixed::ZERO);
+		regrets.inferer.insert(1u8, fx("0.5"));
+		regrets.inferer.insert(2, fx("-0.5"));
+		let four = [(1u8, fx("4")), (2, fx("1")), (3, fx("3")), (4, fx("2"))];
+		let forecasts = [Forecast {
+			forecaster: 8u8,
+			elements: vec![(1, fx("0.1")), (2, fx("0.2")), (3, fx("0.3"))],
+		}];
+		let input = synthesis_input(&four, &forecasts, Some(fx("1")), &regrets, params("3", "0.01"));
+		let out = network_inference(&input).unwrap_or_else(|e| panic!("{e:?}"));
+		assert_eq!((out.mode, out.values.combined), (SynthesisMode::AllNew, fx("2.5")));
+		let p = &input.params;
+		let (wi, wf) = regret_weights(
+			&[fx("0.5"), fx("-0.5"), Fixed::ZERO, Fixed::ZERO],
+			&[Fixed::ZERO],
+			p.p_norm,
+			p.c_norm,
+			p.epsilon,
+		)
+		.unwrap_or_else(|e| panic!("{e:?}"));
+		let values = [fx("4"), fx("1"), fx("3"), fx("2"), fx("3")];
+		let weights: Vec<Fixed> = wi.into_iter().chain(wf).collect();
+		let want = weighted_percentiles(&values, &weights, &confidence_percentiles())
+			.unwrap_or_else(|e| panic!("{e:?}"));
+		assert_eq!(out.confidence_interval, want);
+		let equal = weighted_percentiles(&values[..4], &[Fixed::ONE; 4], &confidence_percentiles())
+			.unwrap_or_else(|e| panic!("{e:?}"));
+		assert_ne!(out.confidence_interval, equal);
 	}
 }

@@ -182,15 +182,38 @@ fn bundle_for(
 		}
 		v
 	};
+	// The lists the round produced (decision 12), and now and then one it did not.
+	let produced = pallet_inference::Rounds::<Runtime>::get(topic, nonce)
+		.map(|r| r.produced)
+		.unwrap_or_default();
+	let keep = |rng: &mut Rng, produced: bool| produced != rng.chance(3);
+	let (f, oi, of, oif, pf) = (
+		keep(rng, produced.forecaster),
+		keep(rng, produced.one_out_inferer),
+		keep(rng, produced.one_out_forecaster),
+		keep(rng, produced.one_in_forecaster),
+		keep(rng, produced.one_out_inferer_forecaster),
+	);
+	let mut maybe = |rng: &mut Rng, on: bool, list: &[AccountId]| {
+		if on {
+			singles(rng, list, &mut l)
+		} else {
+			Vec::new()
+		}
+	};
 	LossBundle {
-		combined_value: if rng.chance(2) { None } else { Some(l(rng)) },
-		naive_value: Some(l(rng)),
-		inferer_values: BoundedVec::truncate_from(singles(rng, &inferers, &mut l)),
-		forecaster_values: BoundedVec::truncate_from(singles(rng, &forecasters, &mut l)),
-		one_out_inferer_values: BoundedVec::truncate_from(singles(rng, &inferers, &mut l)),
-		one_out_forecaster_values: BoundedVec::truncate_from(singles(rng, &forecasters, &mut l)),
-		one_in_forecaster_values: BoundedVec::truncate_from(singles(rng, &forecasters, &mut l)),
-		one_out_inferer_forecaster_values: BoundedVec::truncate_from(pairs),
+		combined_value: if rng.chance(2) { None } else { Some(value(rng, -2, 1, loss)) },
+		naive_value: Some(value(rng, -2, 1, loss)),
+		inferer_values: BoundedVec::truncate_from(maybe(rng, true, &inferers)),
+		forecaster_values: BoundedVec::truncate_from(maybe(rng, f, &forecasters)),
+		one_out_inferer_values: BoundedVec::truncate_from(maybe(rng, oi, &inferers)),
+		one_out_forecaster_values: BoundedVec::truncate_from(maybe(rng, of, &forecasters)),
+		one_in_forecaster_values: BoundedVec::truncate_from(maybe(rng, oif, &forecasters)),
+		one_out_inferer_forecaster_values: BoundedVec::truncate_from(if pf {
+			pairs
+		} else {
+			Vec::new()
+		}),
 	}
 }
 

@@ -180,6 +180,20 @@ fn state_before_the_worst_block() -> sp_io::TestExternalities {
 				config(20, 10)
 			};
 			assert_ok!(Topics::create_topic(signed(&alice), config));
+			// A network loss as if an earlier round had settled: the first rounds are
+			// synthesised in the all-new mode and produce every value list (decision 12).
+			let loss = Some(Fixed::from_rational(-2, 1).unwrap());
+			let seeded = LossBundle {
+				combined_value: loss,
+				naive_value: loss,
+				inferer_values: Default::default(),
+				forecaster_values: Default::default(),
+				one_out_inferer_values: Default::default(),
+				one_out_forecaster_values: Default::default(),
+				one_in_forecaster_values: Default::default(),
+				one_out_inferer_forecaster_values: Default::default(),
+			};
+			pallet_reputation::NetworkLosses::<Runtime>::insert(topic, (0, seeded));
 		}
 		for i in 0..INFERERS {
 			assert_ok!(Balances::mint_into(&worker(i), 1_000 * ALLO));
