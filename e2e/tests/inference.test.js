@@ -210,6 +210,76 @@ test('a worker goes from nothing to a counted inference, readable by RPC and run
   assert.equal(status.windowOpens.toNumber(), nonce + 6);
   assert.equal(status.windowCloses.toNumber(), nonce + 12);
   await untilBlock(async (h) => (h.number.toNumber() >= nonce + 6 ? true : undefined));
+  // Nonce N was synthesised in the median mode (no network loss yet): its network inference
+  // has the combined, naive and inferer values only, and a bundle may judge only those.
+  const none = {
+    forecasterValues: [], oneOutInfererValues: [], oneOutForecasterValues: [],
+    oneInForecasterValues: [], oneOutInfererForecasterValues: [],
+  };
+  const medianLosses = {
+    ...none,
+    combinedValue: fx('-2'),
+    naiveValue: fx('-1.9'),
+    infererValues: [[bob.address, fx('-2.2')], [charlie.address, fx('-1.8')], [dave.address, fx('-2.5')]],
+  };
+  // A loss for an account that is not a worker of the nonce is refused with a named error,
+  // and so is a loss of a value the nonce's network inference never produced.
+  const wrong = await sendAndWait(api, api.tx.reputation.submitLossBundle(topicId, nonce, {
+    ...medianLosses, infererValues: [[bob.address, fx('-2.2')], [ferdie.address, fx('-1')]],
+  }), eve);
+  assert.equal(moduleError(wrong.dispatchError), 'reputation.UnknownWorker');
+  const phantom = await sendAndWait(api, api.tx.reputation.submitLossBundle(topicId, nonce, {
+    ...medianLosses, oneOutInfererValues: [[bob.address, fx('-1.9')]],
+  }), eve);
+  assert.equal(moduleError(phantom.dispatchError), 'reputation.ValueNotProduced');
+  const sent = await ok(api.tx.reputation.submitLossBundle(topicId, nonce, medianLosses), eve);
+  assert.ok(sent.events.some(({ event }) => api.events.reputation.LossBundleSubmitted.is(event)));
+
+  // At the first epoch end at or after N + 2G the nonce is queued, the next block settles it.
+  // The settlement keeps the network losses and regrets; the reward step is skipped, with its
+  // reason, because a median round gives no inferer a one-out score (spec README decision 10).
+  const first = await untilBlock(async () => {
+    const r = await api.call.reputationApi.latestRound(topicId);
+    return r.isSome ? r.unwrap() : undefined;
+  });
+  assert.equal(first.nonce.toNumber(), nonce);
+  assert.ok(first.closedAt.toNumber() > nonce + 12);
+  assert.equal(show(first.networkLosses.combinedValue.toString()), '-2');
+  assert.equal(first.infererScores.length, 0);
+  assert.equal(first.reputers.length, 0);
+  const firstEvents = await (await api.at(await api.rpc.chain.getBlockHash(first.closedAt.toNumber()))).query.system.events();
+  const skipped = firstEvents.find(({ event }) => api.events.emissions.RewardsSkipped.is(event));
+  assert.ok(skipped, 'RewardsSkipped in the settlement block');
+  assert.equal(skipped.event.data.reason.toString(), 'NoScoredInferers');
+  // Regrets R_j = α(ℓ − ℓ_j) + (1 − α)·0 with α = 0.1 (spec 5.4): Bob 0.02, Dave 0.05.
+  const scoreOf = (list, who) => show(list.find(([a]) => a.eq(who.address))[1].toString());
+  const firstRegrets = (await api.call.reputationApi.regrets(topicId)).unwrap();
+  assert.equal(firstRegrets.inferer.length, 3);
+  assert.equal(scoreOf(firstRegrets.inferer, bob), '0.02');
+  assert.equal(scoreOf(firstRegrets.inferer, dave), '0.05');
+  assert.equal(firstRegrets.forecaster.length, 0);
+  assert.equal((await api.call.reputationApi.listeningCoefficients(topicId)).length, 0);
+
+  // The next round the workers send closes after that settlement: a network loss exists and
+  // the initial regret is 0, so it is synthesised in the all-new mode (spec 4.7 case 4), which
+  // produces every value list.
+  const next = await untilBlock(async () => {
+    const open = await api.call.inferenceApi.openNonces(topicId);
+    const n = open.workerNonces.map((x) => x.toNumber()).find((x) => x > first.closedAt.toNumber() - 2);
+    return n;
+  });
+  await Promise.all(payloads.map(([w, v, f]) => ok(api.tx.inference.submitWorkerPayload(topicId, next, fx(v), f), w)));
+  const nextLatest = await untilBlock(async () => {
+    const t = (await api.call.inferenceApi.topicInfo(topicId)).unwrap();
+    return t.latestInference.isSome && t.latestInference.unwrap().nonce.toNumber() === next
+      ? t.latestInference.unwrap() : undefined;
+  });
+  assert.equal(nextLatest.mode.toString(), 'AllNew');
+  const nextRound = (await api.query.inference.rounds(topicId, next)).unwrap();
+  assert.equal(nextRound.produced.oneOutInferer.isTrue, true);
+  assert.equal(nextRound.produced.oneInForecaster.isTrue, true);
+
+  await untilBlock(async (h) => (h.number.toNumber() >= next + 6 ? true : undefined));
   const losses = {
     combinedValue: fx('-2'),
     naiveValue: fx('-1.9'),
@@ -224,21 +294,13 @@ test('a worker goes from nothing to a counted inference, readable by RPC and run
       [charlie.address, bob.address, fx('-1.9')],
     ],
   };
-  // A loss for an account that is not a worker of the nonce is refused with a named error.
-  const wrong = await sendAndWait(api, api.tx.reputation.submitLossBundle(topicId, nonce, {
-    ...losses, infererValues: [[bob.address, fx('-2.2')], [ferdie.address, fx('-1')]],
-  }), eve);
-  assert.equal(moduleError(wrong.dispatchError), 'reputation.UnknownWorker');
-  const sent = await ok(api.tx.reputation.submitLossBundle(topicId, nonce, losses), eve);
-  assert.ok(sent.events.some(({ event }) => api.events.reputation.LossBundleSubmitted.is(event)));
+  await ok(api.tx.reputation.submitLossBundle(topicId, next, losses), eve);
 
-  // At the first epoch end at or after N + 2G the nonce is queued, the next block settles it.
   const settled = await untilBlock(async () => {
-    const r = await api.call.reputationApi.latestRound(topicId);
-    return r.isSome ? r.unwrap() : undefined;
+    const r = (await api.call.reputationApi.latestRound(topicId)).unwrap();
+    return r.nonce.toNumber() === next ? r : undefined;
   });
-  assert.equal(settled.nonce.toNumber(), nonce);
-  assert.ok(settled.closedAt.toNumber() > nonce + 12);
+  assert.ok(settled.closedAt.toNumber() > next + 12);
   // One reputer: the network losses are its losses, its score is 1/ε_reputer (spec 5.6).
   assert.equal(show(settled.networkLosses.combinedValue.toString()), '-2');
   assert.equal(settled.reputers.length, 1);
@@ -247,16 +309,17 @@ test('a worker goes from nothing to a counted inference, readable by RPC and run
   assert.equal(judge.stake.toBigInt(), 150_000n * SCALE);
   assert.equal(show(judge.score.toString()), '100');
   // Inferer scores T_j = ℓ⁻_j − ℓ (spec 6.2): Bob 0.1, Charlie −0.05, Dave 0.3.
-  const scoreOf = (list, who) => show(list.find(([a]) => a.eq(who.address))[1].toString());
   assert.equal(scoreOf(settled.infererScores, bob), '0.1');
   assert.equal(scoreOf(settled.infererScores, charlie), '-0.05');
   assert.equal(scoreOf(settled.infererScores, dave), '0.3');
-  // Regrets R_j = α(ℓ − ℓ_j) + (1 − α)·0 with α = 0.1 (spec 5.4): Bob 0.02, Dave 0.05.
+  // Regrets R_j = α(ℓ − ℓ_j) + (1 − α)·R_j: Bob 0.02 + 0.018, Dave 0.05 + 0.045; the
+  // forecasters' first regrets start from the initial regret 0: Bob 0.1 · 0.1.
   const regrets = (await api.call.reputationApi.regrets(topicId)).unwrap();
   assert.equal(regrets.inferer.length, 3);
-  assert.equal(scoreOf(regrets.inferer, bob), '0.02');
-  assert.equal(scoreOf(regrets.inferer, dave), '0.05');
+  assert.equal(scoreOf(regrets.inferer, bob), '0.038');
+  assert.equal(scoreOf(regrets.inferer, dave), '0.095');
   assert.equal(regrets.forecaster.length, 2);
+  assert.equal(scoreOf(regrets.forecaster, bob), '0.01');
   const coefficients = await api.call.reputationApi.listeningCoefficients(topicId);
   assert.equal(coefficients.length, 1);
   assert.ok(coefficients[0][0].eq(eve.address));
@@ -267,7 +330,7 @@ test('a worker goes from nothing to a counted inference, readable by RPC and run
   const at = await api.at(blockHash);
   const before = await api.at(parent);
   const paidRound = (await at.call.emissionsApi.lastRewards(topicId)).unwrap();
-  assert.equal(paidRound.nonce.toNumber(), nonce);
+  assert.equal(paidRound.nonce.toNumber(), next);
   assert.equal(paidRound.paidAt.toNumber(), settled.closedAt.toNumber());
   const topicReward = paidRound.topicReward.toBigInt();
   assert.ok(topicReward > 0n, 'a positive topic reward');
