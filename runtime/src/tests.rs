@@ -256,6 +256,7 @@ fn runtime_version_is_allora() {
 	assert!(VERSION.spec_version >= 100);
 }
 
+mod fresh_replay;
 mod fuzz;
 mod replay;
 mod worst_case_block;

@@ -61,8 +61,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `244`
 		//  Estimated: `1571`
-		// Minimum execution time: 12_118_000 picoseconds.
-		Weight::from_parts(13_611_000, 0)
+		// Minimum execution time: 11_917_000 picoseconds.
+		Weight::from_parts(13_010_000, 0)
 			.saturating_add(Weight::from_parts(0, 1571))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -73,8 +73,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `244`
 		//  Estimated: `1571`
-		// Minimum execution time: 7_872_000 picoseconds.
-		Weight::from_parts(8_783_000, 0)
+		// Minimum execution time: 7_792_000 picoseconds.
+		Weight::from_parts(8_653_000, 0)
 			.saturating_add(Weight::from_parts(0, 1571))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -93,8 +93,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `703`
 		//  Estimated: `8799`
-		// Minimum execution time: 111_416_000 picoseconds.
-		Weight::from_parts(117_195_000, 0)
+		// Minimum execution time: 111_185_000 picoseconds.
+		Weight::from_parts(115_622_000, 0)
 			.saturating_add(Weight::from_parts(0, 8799))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -117,8 +117,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `590`
 		//  Estimated: `3593`
-		// Minimum execution time: 24_406_000 picoseconds.
-		Weight::from_parts(27_100_000, 0)
+		// Minimum execution time: 24_347_000 picoseconds.
+		Weight::from_parts(26_299_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -146,7 +146,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Stake::DelegateRewardPerShare` (r:8 w:8)
 	/// Proof: `Stake::DelegateRewardPerShare` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:8 w:8)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::TopicStake` (r:1 w:1)
 	/// Proof: `Stake::TopicStake` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::TotalStake` (r:1 w:1)
@@ -160,17 +160,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `r` is `[1, 8]`.
 	fn pay_round(i: u32, f: u32, r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `19833 + f * (112 ±0) + i * (157 ±0) + r * (401 ±0)`
-		//  Estimated: `48432 + f * (2721 ±73) + i * (2711 ±18) + r * (2740 ±0)`
-		// Minimum execution time: 1_748_974_000 picoseconds.
-		Weight::from_parts(1_792_499_000, 0)
+		//  Measured:  `19882 + f * (112 ±0) + i * (157 ±0) + r * (401 ±0)`
+		//  Estimated: `48432 + f * (2721 ±119) + i * (2711 ±30) + r * (2740 ±0)`
+		// Minimum execution time: 1_650_588_000 picoseconds.
+		Weight::from_parts(255_326_694, 0)
 			.saturating_add(Weight::from_parts(0, 48432))
-			// Standard Error: 917_081
-			.saturating_add(Weight::from_parts(44_764_982, 0).saturating_mul(i.into()))
-			// Standard Error: 3_513_571
-			.saturating_add(Weight::from_parts(14_750_779, 0).saturating_mul(f.into()))
-			// Standard Error: 3_728_762
-			.saturating_add(Weight::from_parts(79_068_076, 0).saturating_mul(r.into()))
+			// Standard Error: 551_719
+			.saturating_add(Weight::from_parts(54_633_588, 0).saturating_mul(i.into()))
+			// Standard Error: 2_018_926
+			.saturating_add(Weight::from_parts(64_965_407, 0).saturating_mul(f.into()))
+			// Standard Error: 2_318_393
+			.saturating_add(Weight::from_parts(159_929_438, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(i.into())))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(f.into())))
@@ -188,35 +188,35 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn update_params() -> Weight {
-		Weight::from_parts(13_611_000, 0)
+		Weight::from_parts(13_010_000, 0)
 			.saturating_add(Weight::from_parts(0, 1571))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn recalculate_emission() -> Weight {
-		Weight::from_parts(8_783_000, 0)
+		Weight::from_parts(8_653_000, 0)
 			.saturating_add(Weight::from_parts(0, 1571))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn emit_block() -> Weight {
-		Weight::from_parts(117_195_000, 0)
+		Weight::from_parts(115_622_000, 0)
 			.saturating_add(Weight::from_parts(0, 8799))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn recalculate() -> Weight {
-		Weight::from_parts(27_100_000, 0)
+		Weight::from_parts(26_299_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn pay_round(i: u32, f: u32, r: u32, ) -> Weight {
-		Weight::from_parts(1_792_499_000, 0)
+		Weight::from_parts(255_326_694, 0)
 			.saturating_add(Weight::from_parts(0, 48432))
-			.saturating_add(Weight::from_parts(44_764_982, 0).saturating_mul(i.into()))
-			.saturating_add(Weight::from_parts(14_750_779, 0).saturating_mul(f.into()))
-			.saturating_add(Weight::from_parts(79_068_076, 0).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(54_633_588, 0).saturating_mul(i.into()))
+			.saturating_add(Weight::from_parts(64_965_407, 0).saturating_mul(f.into()))
+			.saturating_add(Weight::from_parts(159_929_438, 0).saturating_mul(r.into()))
 			.saturating_add(ParityDbWeight::get().reads(10_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(i.into())))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(f.into())))

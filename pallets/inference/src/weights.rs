@@ -75,13 +75,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Topics::Schedule` (r:1 w:1)
 	/// Proof: `Topics::Schedule` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	fn register_worker() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1688`
+		//  Measured:  `1756`
 		//  Estimated: `6196`
-		// Minimum execution time: 147_179_000 picoseconds.
-		Weight::from_parts(220_728_000, 0)
+		// Minimum execution time: 149_793_000 picoseconds.
+		Weight::from_parts(156_423_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
@@ -93,7 +93,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::WorkerCount` (r:1 w:1)
 	/// Proof: `Inference::WorkerCount` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::ScoreEmas` (r:0 w:2)
@@ -102,10 +102,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Reputation::InclusionCounts` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	fn unregister_worker() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `552`
+		//  Measured:  `602`
 		//  Estimated: `4244`
-		// Minimum execution time: 73_579_000 picoseconds.
-		Weight::from_parts(80_199_000, 0)
+		// Minimum execution time: 73_530_000 picoseconds.
+		Weight::from_parts(77_375_000, 0)
 			.saturating_add(Weight::from_parts(0, 4244))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
@@ -115,7 +115,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Topics::Topics` (r:1 w:0)
 	/// Proof: `Topics::Topics` (`max_values`: None, `max_size`: Some(779), added: 3254, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::WorkerCount` (r:1 w:1)
@@ -126,10 +126,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Reputation::InclusionCounts` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	fn prune_worker() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1451`
+		//  Measured:  `1501`
 		//  Estimated: `6196`
-		// Minimum execution time: 84_205_000 picoseconds.
-		Weight::from_parts(88_432_000, 0)
+		// Minimum execution time: 85_046_000 picoseconds.
+		Weight::from_parts(88_682_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
@@ -164,10 +164,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::PreviousQuantileScore` (`max_values`: None, `max_size`: Some(41), added: 2516, mode: `MaxEncodedLen`)
 	fn submit_worker_payload() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `11926`
+		//  Measured:  `11938`
 		//  Estimated: `108846`
-		// Minimum execution time: 385_694_000 picoseconds.
-		Weight::from_parts(419_665_000, 0)
+		// Minimum execution time: 380_136_000 picoseconds.
+		Weight::from_parts(397_121_000, 0)
 			.saturating_add(Weight::from_parts(0, 108846))
 			.saturating_add(T::DbWeight::get().reads(73_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
@@ -193,22 +193,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Inference::ReputerNonces` (r:1 w:1)
 	/// Proof: `Inference::ReputerNonces` (`max_values`: None, `max_size`: Some(426), added: 2901, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Rounds` (r:0 w:1)
-	/// Proof: `Inference::Rounds` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Rounds` (`max_values`: None, `max_size`: Some(55), added: 2530, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::LatestNetworkInference` (r:0 w:1)
 	/// Proof: `Inference::LatestNetworkInference` (`max_values`: None, `max_size`: Some(126), added: 2601, mode: `MaxEncodedLen`)
 	/// The range of component `i` is `[1, 32]`.
 	/// The range of component `f` is `[0, 8]`.
 	fn close_worker_window(i: u32, f: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `97115 + f * (801 ±0) + i * (233 ±0)`
+		//  Measured:  `97127 + f * (801 ±0) + i * (233 ±0)`
 		//  Estimated: `443580`
-		// Minimum execution time: 909_484_000 picoseconds.
-		Weight::from_parts(638_841_699, 0)
+		// Minimum execution time: 912_759_000 picoseconds.
+		Weight::from_parts(1_230_128_587, 0)
 			.saturating_add(Weight::from_parts(0, 443580))
-			// Standard Error: 1_062_970
-			.saturating_add(Weight::from_parts(27_409_775, 0).saturating_mul(i.into()))
-			// Standard Error: 3_895_792
-			.saturating_add(Weight::from_parts(47_336_445, 0).saturating_mul(f.into()))
+			// Standard Error: 609_492
+			.saturating_add(Weight::from_parts(2_181_070, 0).saturating_mul(i.into()))
+			// Standard Error: 2_233_794
+			.saturating_add(Weight::from_parts(577_046, 0).saturating_mul(f.into()))
 			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -235,15 +235,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Inference::WindowCloses` (r:9 w:9)
 	/// Proof: `Inference::WindowCloses` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Rounds` (r:0 w:3)
-	/// Proof: `Inference::Rounds` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Rounds` (`max_values`: None, `max_size`: Some(55), added: 2530, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::LatestNetworkInference` (r:0 w:1)
 	/// Proof: `Inference::LatestNetworkInference` (`max_values`: None, `max_size`: Some(126), added: 2601, mode: `MaxEncodedLen`)
 	fn open_worker_nonce() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `110462`
+		//  Measured:  `110474`
 		//  Estimated: `443580`
-		// Minimum execution time: 1_167_729_000 picoseconds.
-		Weight::from_parts(1_690_988_000, 0)
+		// Minimum execution time: 1_218_304_000 picoseconds.
+		Weight::from_parts(1_911_446_000, 0)
 			.saturating_add(Weight::from_parts(0, 443580))
 			.saturating_add(T::DbWeight::get().reads(26_u64))
 			.saturating_add(T::DbWeight::get().writes(21_u64))
@@ -253,39 +253,39 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_worker() -> Weight {
-		Weight::from_parts(220_728_000, 0)
+		Weight::from_parts(156_423_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn unregister_worker() -> Weight {
-		Weight::from_parts(80_199_000, 0)
+		Weight::from_parts(77_375_000, 0)
 			.saturating_add(Weight::from_parts(0, 4244))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn prune_worker() -> Weight {
-		Weight::from_parts(88_432_000, 0)
+		Weight::from_parts(88_682_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
 	fn submit_worker_payload() -> Weight {
-		Weight::from_parts(419_665_000, 0)
+		Weight::from_parts(397_121_000, 0)
 			.saturating_add(Weight::from_parts(0, 108846))
 			.saturating_add(ParityDbWeight::get().reads(73_u64))
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}
 	fn close_worker_window(i: u32, f: u32, ) -> Weight {
-		Weight::from_parts(638_841_699, 0)
+		Weight::from_parts(1_230_128_587, 0)
 			.saturating_add(Weight::from_parts(0, 443580))
-			.saturating_add(Weight::from_parts(27_409_775, 0).saturating_mul(i.into()))
-			.saturating_add(Weight::from_parts(47_336_445, 0).saturating_mul(f.into()))
+			.saturating_add(Weight::from_parts(2_181_070, 0).saturating_mul(i.into()))
+			.saturating_add(Weight::from_parts(577_046, 0).saturating_mul(f.into()))
 			.saturating_add(ParityDbWeight::get().reads(17_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn open_worker_nonce() -> Weight {
-		Weight::from_parts(1_690_988_000, 0)
+		Weight::from_parts(1_911_446_000, 0)
 			.saturating_add(Weight::from_parts(0, 443580))
 			.saturating_add(ParityDbWeight::get().reads(26_u64))
 			.saturating_add(ParityDbWeight::get().writes(21_u64))

@@ -78,6 +78,15 @@ fn round<T: Config>(
 		})
 		.collect();
 	pallet_inference::Forecasts::<T>::insert(topic_id, nonce, BoundedVec::truncate_from(forecasts));
+	// Closed in the regret mode: every list is produced, so full bundles are admissible.
+	let summary = pallet_inference::RoundSummary {
+		closed_at: nonce,
+		inferers: i,
+		forecasters: f,
+		mode: Some(pallet_inference::InferenceMode::Regret),
+		produced: pallet_inference::ProducedLists::ALL,
+	};
+	pallet_inference::Rounds::<T>::insert(topic_id, nonce, summary);
 	let max = <T as pallet_topics::Config>::MaxUnfulfilledNonces::get();
 	let mut nonces: Vec<BlockNumberFor<T>> =
 		(1..max).map(|n| (2000u32.saturating_add(n)).into()).collect();
@@ -196,11 +205,15 @@ mod benchmarks {
 			}
 		}
 		let now = nonce.saturating_add(100u32.into());
+		// The reward step succeeds: nothing of the settlement's work is rolled back.
+		T::OnRoundSettled::fund_reward_step(topic_id);
 		#[block]
 		{
 			Pallet::<T>::close_reputer_nonce(topic_id, nonce, now, Fixed::ONE);
 		}
-		assert_eq!(LatestRound::<T>::get(topic_id).map(|o| o.nonce), Some(nonce));
+		let round = LatestRound::<T>::get(topic_id);
+		assert_eq!(round.as_ref().map(|o| o.nonce), Some(nonce));
+		assert_eq!(round.map(|o| o.reputers.len()), Some(r as usize), "the reward step ran");
 	}
 
 	/// An epoch end that finds every unfulfilled reputer nonce due and queues as many as fit.

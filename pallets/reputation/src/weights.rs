@@ -65,6 +65,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Inferences` (`max_values`: None, `max_size`: Some(1573), added: 4048, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Forecasts` (r:1 w:0)
 	/// Proof: `Inference::Forecasts` (`max_values`: None, `max_size`: Some(6445), added: 8920, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::Rounds` (r:1 w:0)
+	/// Proof: `Inference::Rounds` (`max_values`: None, `max_size`: Some(55), added: 2530, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::ActiveReputers` (r:1 w:1)
 	/// Proof: `Reputation::ActiveReputers` (`max_values`: None, `max_size`: Some(293), added: 2768, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::ScoreEmas` (r:9 w:1)
@@ -81,12 +83,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Reputation::LossBundles` (`max_values`: None, `max_size`: Some(24821), added: 27296, mode: `MaxEncodedLen`)
 	fn submit_loss_bundle() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5873`
+		//  Measured:  `5965`
 		//  Estimated: `24102`
-		// Minimum execution time: 239_056_000 picoseconds.
-		Weight::from_parts(267_999_000, 0)
+		// Minimum execution time: 249_061_000 picoseconds.
+		Weight::from_parts(270_773_000, 0)
 			.saturating_add(Weight::from_parts(0, 24102))
-			.saturating_add(T::DbWeight::get().reads(23_u64))
+			.saturating_add(T::DbWeight::get().reads(24_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	/// Storage: `Topics::Topics` (r:1 w:1)
@@ -97,6 +99,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Inferences` (`max_values`: None, `max_size`: Some(1573), added: 4048, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Forecasts` (r:1 w:0)
 	/// Proof: `Inference::Forecasts` (`max_values`: None, `max_size`: Some(6445), added: 8920, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::Rounds` (r:1 w:0)
+	/// Proof: `Inference::Rounds` (`max_values`: None, `max_size`: Some(55), added: 2530, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::ActiveReputers` (r:1 w:1)
 	/// Proof: `Reputation::ActiveReputers` (`max_values`: None, `max_size`: Some(293), added: 2768, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::StakeReputerAuthority` (r:8 w:0)
@@ -109,22 +113,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Reputation::PairRegrets` (`max_values`: None, `max_size`: Some(86043), added: 88518, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::InclusionCounts` (r:40 w:0)
 	/// Proof: `Reputation::InclusionCounts` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
-	/// Storage: `Reputation::ListeningCoefficients` (r:8 w:8)
+	/// Storage: `Reputation::ListeningCoefficients` (r:8 w:0)
 	/// Proof: `Reputation::ListeningCoefficients` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::Reputers` (r:8 w:0)
 	/// Proof: `Stake::Reputers` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::ScoreEmas` (r:48 w:8)
+	/// Storage: `Inference::ScoreEmas` (r:48 w:0)
 	/// Proof: `Inference::ScoreEmas` (`max_values`: None, `max_size`: Some(93), added: 2568, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Workers` (r:40 w:0)
 	/// Proof: `Inference::Workers` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
-	/// Storage: `Emissions::ScoreHistory` (r:2 w:2)
+	/// Storage: `Emissions::ScoreHistory` (r:2 w:0)
 	/// Proof: `Emissions::ScoreHistory` (`max_values`: None, `max_size`: Some(1051), added: 3526, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:0)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Emissions::RewardBlockEmission` (r:1 w:0)
 	/// Proof: `Emissions::RewardBlockEmission` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::PreviousQuantileScore` (r:0 w:3)
-	/// Proof: `Inference::PreviousQuantileScore` (`max_values`: None, `max_size`: Some(41), added: 2516, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::NetworkLosses` (r:0 w:1)
 	/// Proof: `Reputation::NetworkLosses` (`max_values`: None, `max_size`: Some(24773), added: 27248, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::LatestRound` (r:0 w:1)
@@ -135,22 +137,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn close_reputer_nonce(i: u32, f: u32, r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0 + f * (21741 ±0) + i * (5970 ±0) + r * (24982 ±0)`
-		//  Estimated: `443580 + f * (2552 ±136) + i * (2552 ±33) + r * (27296 ±0)`
-		// Minimum execution time: 4_554_081_000 picoseconds.
-		Weight::from_parts(5_027_867_000, 0)
+		//  Estimated: `443580 + f * (2552 ±71) + i * (2552 ±17) + r * (27296 ±0)`
+		// Minimum execution time: 4_470_988_000 picoseconds.
+		Weight::from_parts(4_856_212_000, 0)
 			.saturating_add(Weight::from_parts(0, 443580))
-			// Standard Error: 3_302_419
-			.saturating_add(Weight::from_parts(42_922_741, 0).saturating_mul(i.into()))
-			// Standard Error: 12_652_407
-			.saturating_add(Weight::from_parts(122_471_524, 0).saturating_mul(f.into()))
-			// Standard Error: 13_427_312
-			.saturating_add(Weight::from_parts(463_191_062, 0).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(16_u64))
+			// Standard Error: 2_300_535
+			.saturating_add(Weight::from_parts(29_713_156, 0).saturating_mul(i.into()))
+			// Standard Error: 9_353_750
+			.saturating_add(Weight::from_parts(522_086_099, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(i.into())))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(f.into())))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(r.into())))
-			.saturating_add(T::DbWeight::get().writes(16_u64))
-			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(r.into())))
+			.saturating_add(T::DbWeight::get().writes(13_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 2552).saturating_mul(f.into()))
 			.saturating_add(Weight::from_parts(0, 2552).saturating_mul(i.into()))
 			.saturating_add(Weight::from_parts(0, 27296).saturating_mul(r.into()))
@@ -165,10 +165,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Topics::TotalSumPreviousTopicWeights` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn queue_due_closes() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `705`
+		//  Measured:  `750`
 		//  Estimated: `3891`
-		// Minimum execution time: 130_675_000 picoseconds.
-		Weight::from_parts(138_397_000, 0)
+		// Minimum execution time: 131_375_000 picoseconds.
+		Weight::from_parts(140_659_000, 0)
 			.saturating_add(Weight::from_parts(0, 3891))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -178,29 +178,28 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn submit_loss_bundle() -> Weight {
-		Weight::from_parts(267_999_000, 0)
+		Weight::from_parts(270_773_000, 0)
 			.saturating_add(Weight::from_parts(0, 24102))
-			.saturating_add(ParityDbWeight::get().reads(23_u64))
+			.saturating_add(ParityDbWeight::get().reads(24_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn close_reputer_nonce(i: u32, f: u32, r: u32, ) -> Weight {
-		Weight::from_parts(5_027_867_000, 0)
+		Weight::from_parts(4_856_212_000, 0)
 			.saturating_add(Weight::from_parts(0, 443580))
-			.saturating_add(Weight::from_parts(42_922_741, 0).saturating_mul(i.into()))
-			.saturating_add(Weight::from_parts(122_471_524, 0).saturating_mul(f.into()))
-			.saturating_add(Weight::from_parts(463_191_062, 0).saturating_mul(r.into()))
-			.saturating_add(ParityDbWeight::get().reads(16_u64))
+			.saturating_add(Weight::from_parts(29_713_156, 0).saturating_mul(i.into()))
+			.saturating_add(Weight::from_parts(522_086_099, 0).saturating_mul(r.into()))
+			.saturating_add(ParityDbWeight::get().reads(17_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(i.into())))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(f.into())))
 			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(r.into())))
-			.saturating_add(ParityDbWeight::get().writes(16_u64))
-			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(r.into())))
+			.saturating_add(ParityDbWeight::get().writes(13_u64))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 2552).saturating_mul(f.into()))
 			.saturating_add(Weight::from_parts(0, 2552).saturating_mul(i.into()))
 			.saturating_add(Weight::from_parts(0, 27296).saturating_mul(r.into()))
 	}
 	fn queue_due_closes() -> Weight {
-		Weight::from_parts(138_397_000, 0)
+		Weight::from_parts(140_659_000, 0)
 			.saturating_add(Weight::from_parts(0, 3891))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))

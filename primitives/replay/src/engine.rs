@@ -37,6 +37,50 @@ struct State {
 	/// Inferers and forecasters that submitted in the previous row (the snapshot the row's
 	/// losses evaluate).
 	snapshot: Option<(BTreeSet<u32>, BTreeSet<u32>)>,
+	/// The optional value lists the previous row's network inference produced (`None`: it had
+	/// no inference, so the chain dropped its nonce).
+	produced: Option<Produced>,
+}
+
+/// The optional value lists of a network inference (the chain's `ProducedLists`): a loss
+/// bundle may judge only these (spec README decision 12).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Produced {
+	forecaster: bool,
+	one_out_inferer: bool,
+	one_out_forecaster: bool,
+	one_in_forecaster: bool,
+	one_out_inferer_forecaster: bool,
+}
+
+impl Produced {
+	/// The non-empty lists of `b`.
+	fn of(b: &ValueBundle<u32>) -> Self {
+		Self {
+			forecaster: !b.forecaster.is_empty(),
+			one_out_inferer: !b.one_out_inferer.is_empty(),
+			one_out_forecaster: !b.one_out_forecaster.is_empty(),
+			one_in_forecaster: !b.one_in_forecaster.is_empty(),
+			one_out_inferer_forecaster: !b.one_out_inferer_forecaster.is_empty(),
+		}
+	}
+
+	/// The first list of `b` that was not produced, with the chain's name for it.
+	fn first_missing(&self, b: &ValueBundle<u32>) -> Option<&'static str> {
+		let judged = Self::of(b);
+		[
+			(judged.forecaster && !self.forecaster, "Forecaster"),
+			(judged.one_out_inferer && !self.one_out_inferer, "OneOutInferer"),
+			(judged.one_out_forecaster && !self.one_out_forecaster, "OneOutForecaster"),
+			(judged.one_in_forecaster && !self.one_in_forecaster, "OneInForecaster"),
+			(
+				judged.one_out_inferer_forecaster && !self.one_out_inferer_forecaster,
+				"OneOutInfererForecaster",
+			),
+		]
+		.into_iter()
+		.find_map(|(missing, name)| missing.then_some(name))
+	}
 }
 
 /// The three participant roles.
@@ -136,6 +180,7 @@ impl<'a> Replay<'a> {
 			history: Default::default(),
 			inclusions: Default::default(),
 			snapshot: None,
+			produced: None,
 		};
 		Ok(Replay { input, layout, settings, mode, state, notes: Vec::new() })
 	}
@@ -286,17 +331,19 @@ impl<'a> Replay<'a> {
 	/// One round: synthesis of the row's predictions, then (if the row carries losses) network
 	/// losses, regrets, reputer consensus, scores, fractions, entropies and rewards.
 	fn round(&mut self, row: usize, out: &mut Table) -> Result<(), String> {
-		self.synthesis(row, out)?;
+		let produced = self.synthesis(row, out)?;
 		let first_fresh_row = row == 0 && self.mode == Mode::Fresh;
 		let bundles = if first_fresh_row { Vec::new() } else { self.bundles(row)? };
 		if !bundles.is_empty() {
 			self.settle(row, &bundles, out)?;
 		}
 		self.state.snapshot = Some(self.submitters(row));
+		self.state.produced = produced;
 		Ok(())
 	}
 
-	fn synthesis(&mut self, row: usize, out: &mut Table) -> Result<(), String> {
+	/// The row's network inference; returns the lists it produced (`None` without inferences).
+	fn synthesis(&mut self, row: usize, out: &mut Table) -> Result<Option<Produced>, String> {
 		let l = self.layout;
 		let inferences: Vec<(u32, Fixed)> = (0..l.inferers)
 			.filter_map(|j| Some((l.inferer_id(j), self.get(row, &format!("inference_{j}"))?)))
@@ -328,7 +375,7 @@ impl<'a> Replay<'a> {
 			}
 		}
 		if inferences.is_empty() {
-			return Ok(());
+			return Ok(None);
 		}
 		let input = SynthesisInput {
 			inferences: &inferences,
@@ -343,14 +390,15 @@ impl<'a> Replay<'a> {
 		for (i, x) in ni.confidence_interval.iter().enumerate() {
 			out.set(row, &format!("network_inference_errorbar_{i}"), Some(*x));
 		}
-		Ok(())
+		Ok(Some(Produced::of(&ni.values)))
 	}
 
 	/// The reputers' loss bundles of a row, filtered against the previous row's submitters
 	/// (spec 5.2): (reputer, stake, bundle).
-	fn bundles(&self, row: usize) -> Result<Vec<(u32, Fixed, ValueBundle<u32>)>, String> {
+	fn bundles(&mut self, row: usize) -> Result<Vec<(u32, Fixed, ValueBundle<u32>)>, String> {
 		let l = self.layout;
 		let mut out = Vec::new();
+		let mut notes = Vec::new();
 		for m in 0..l.reputers {
 			let g = |x: &str| self.get(row, &format!("reputer_{m}_loss_{x}"));
 			let any = crate::layout::loss_keys(&l).iter().any(|x| g(x).is_some());
@@ -392,11 +440,24 @@ impl<'a> Replay<'a> {
 					}
 				}
 			}
+			// The chain refuses a bundle for a dropped nonce, or one judging a list the judged
+			// row's network inference did not produce (decision 12).
+			if self.mode == Mode::Fresh || row > 1 {
+				let refusal = match &self.state.produced {
+					None => Some("UnknownReputerNonce (the judged row had no inference)".to_string()),
+					Some(p) => p.first_missing(&b).map(|list| format!("ValueNotProduced {{ list: {list} }}")),
+				};
+				if let Some(reason) = refusal {
+					notes.push(err(row, format!("reputer {m}'s bundle refused: {reason}")));
+					continue;
+				}
+			}
 			if let Some((inferers, forecasters)) = &self.state.snapshot {
 				filter_bundle(&mut b, inferers, forecasters);
 			}
 			out.push((m as u32, stake, b));
 		}
+		self.notes.extend(notes);
 		Ok(out)
 	}
 

@@ -196,7 +196,33 @@ fn fresh_mode_starts_a_new_topic_and_handles_a_skipped_round() {
 		Table::parse(&std::fs::read_to_string(&path).expect("readable")).expect("parses");
 	let original = input.clone();
 	input.set(2, "inference_3", None); // inferer 3 skips row 3 (epoch 302)
-	let (out, _) = replay(&input, Settings::default(), Mode::Fresh).expect("replay");
+	// Rows 2 and 3 judge rows 1 and 2, synthesised in the median mode: honest reputers report
+	// the combined, naive and inferer losses only (decision 12; the chain refuses the rest).
+	let judged_median: Vec<String> = input
+		.columns
+		.iter()
+		.filter(|c| {
+			c.starts_with("reputer_")
+				&& c.contains("_loss_")
+				&& !c.ends_with("_loss_network_inference")
+				&& !c.ends_with("_loss_naive_network_inference")
+				&& !c.split("_loss_").nth(1).is_some_and(|x| {
+					x.strip_prefix("inference_").is_some_and(|j| j.parse::<u32>().is_ok())
+				})
+		})
+		.cloned()
+		.collect();
+	for row in [1, 2] {
+		for c in &judged_median {
+			input.set(row, c, None);
+		}
+	}
+	let (out, notes) = replay(&input, Settings::default(), Mode::Fresh).expect("replay");
+	// Their reward steps are skipped as on chain: no inferer has a one-out score.
+	for row in [2, 3] {
+		let note = format!("row {row}: reward step skipped: NoScoredInferers (no inferer has a one-out value)");
+		assert!(notes.contains(&note), "{notes:?}");
+	}
 	let f = |s: &str| s.parse::<Fixed>().expect("decimal");
 
 	// Row 1: median of the inferences, nothing else.
@@ -211,9 +237,9 @@ fn fresh_mode_starts_a_new_topic_and_handles_a_skipped_round() {
 		assert_eq!(out.get(0, col), None, "{col} filled in row 1");
 	}
 
-	// Row 2: losses as the simulator's (same reports and stakes), all-new mode mean, regrets
-	// from an initial regret of 0, and the reward step ran.
-	for col in ["network_loss", "network_naive_loss", "inference_loss_2", "network_loss_oneout_6"] {
+	// Row 2: losses as the simulator's (same reports and stakes), regrets from an initial
+	// regret of 0, and no reward step.
+	for col in ["network_loss", "network_naive_loss", "inference_loss_2"] {
 		let (got, want) = (out.get(1, col).expect(col), original.get(1, col).expect(col));
 		assert!(compare::relative_error(got, want) <= rtol(), "{col}: {got} vs {want}");
 	}
@@ -226,9 +252,13 @@ fn fresh_mode_starts_a_new_topic_and_handles_a_skipped_round() {
 		(out.get(1, "network_loss").expect("loss"), out.get(1, "inference_loss_0").expect("loss"));
 	let want = f("0.1").checked_mul(l_i.checked_sub(l_0).expect("diff")).expect("ema");
 	assert_eq!(out.get(1, "inference_regret_worker_0"), Some(want));
-	assert!(out.get(1, "reputer_listening_coefficient_0").is_some());
-	assert!(out.get(1, "forecaster_score_ratio").is_some());
-	assert!(out.get(1, "inferer_reward_0").is_some_and(|r| r.is_positive()));
+	assert_eq!(out.get(1, "network_loss_oneout_6"), None);
+	assert_eq!(out.get(1, "reputer_listening_coefficient_0"), None);
+	assert_eq!(out.get(1, "forecaster_score_ratio"), None);
+	assert_eq!(out.get(1, "inferer_reward_0"), None);
+	// Row 4 (judging row 3, all-new mode) is paid.
+	assert!(out.get(3, "reputer_listening_coefficient_0").is_some());
+	assert!(out.get(3, "inferer_reward_0").is_some_and(|r| r.is_positive()));
 
 	// Row 3: "all new" mode (a network loss exists, the initial regret is still 0): the plain
 	// mean of the inferences; inferer 3 did not submit, so the one-out value without it does

@@ -1,0 +1,619 @@
+//! Fresh topics through the runtime and through `allora-replay` (issue 16). A generated topic
+//! (late joiners, skipped rounds, omitted losses, a sloppy whale) runs on the chain: workers
+//! submit, reputers read which values each nonce produced and judge those, hooks close windows
+//! and settle. The inputs the chain saw are written in the simulator layout and replayed by
+//! the tool in fresh mode; every output column the chain exposes must agree at relative 1e-6,
+//! cell by cell, including the empty reward columns of rounds whose reward step was skipped
+//! (a fresh topic's first rounds are synthesised in the median mode) and everything that
+//! follows them, which shows the chain keeps exactly the tool's state after a skip.
+
+use super::ext_for_preset;
+use crate::*;
+use allora_math::Fixed;
+use allora_replay::{compare::relative_error, replay, Mode, Settings, Table};
+use frame_support::{
+	assert_ok,
+	traits::{fungible::Mutate, Hooks},
+	BoundedVec,
+};
+use pallet_emissions_runtime_api::runtime_decl_for_emissions_api::EmissionsApiV1;
+use pallet_reputation::{LossBundle, LossBundleOf, PairFamily, SingleFamily, SkipReason};
+use pallet_reputation_runtime_api::runtime_decl_for_reputation_api::ReputationApiV1;
+use pallet_topics::{TopicConfig, ValueRange};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Epoch length = ground-truth lag; window (the simulator replay's timing).
+const E: BlockNumber = 12;
+const W: BlockNumber = 8;
+
+/// A generated topic.
+#[derive(Clone, Copy)]
+struct Shape {
+	inferers: usize,
+	forecasters: usize,
+	reputers: usize,
+	rows: usize,
+	seed: u64,
+}
+
+/// A small deterministic generator (64-bit LCG).
+struct Rng(u64);
+
+impl Rng {
+	fn next(&mut self) -> u64 {
+		self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+		self.0 >> 33
+	}
+	fn chance(&mut self, percent: u64) -> bool {
+		self.next() % 100 < percent
+	}
+	/// A value in [centre − spread, centre + spread] with 6 decimals.
+	fn around(&mut self, centre: i128, spread: i128) -> Fixed {
+		let micro = (self.next() % (2 * spread as u64 * 1_000_000 + 1)) as i128;
+		Fixed::from_rational(centre * 1_000_000 - spread * 1_000_000 + micro, 1_000_000).unwrap()
+	}
+}
+
+fn inferer(j: usize) -> AccountId {
+	account(1, j)
+}
+fn forecaster(k: usize) -> AccountId {
+	account(2, k)
+}
+fn reputer(m: usize) -> AccountId {
+	account(3, m)
+}
+fn account(role: u8, i: usize) -> AccountId {
+	let mut b = [0u8; 32];
+	b[0] = role;
+	b[1] = i as u8;
+	AccountId::new(b)
+}
+/// (role byte, index) of a generated account.
+fn who(a: &AccountId) -> (u8, usize) {
+	let b: &[u8; 32] = a.as_ref();
+	(b[0], usize::from(b[1]))
+}
+
+/// Runs every hook of the mechanism's pallets in the runtime's order up to block `n`.
+fn run_to(n: BlockNumber) {
+	while System::block_number() < n {
+		let now = System::block_number();
+		Topics::on_finalize(now);
+		Inference::on_finalize(now);
+		Reputation::on_finalize(now);
+		System::set_block_number(now + 1);
+		Stake::on_initialize(now + 1);
+		Topics::on_initialize(now + 1);
+		Inference::on_initialize(now + 1);
+		Reputation::on_initialize(now + 1);
+	}
+}
+
+/// The inputs as the chain saw them, and the chain's outputs, in the simulator layout.
+struct Sheets {
+	shape: Shape,
+	input: Table,
+	chain: BTreeMap<(usize, String), Fixed>,
+}
+
+impl Sheets {
+	fn new(shape: Shape) -> Self {
+		let mut columns = vec!["epoch".to_string()];
+		for j in 0..shape.inferers {
+			columns.push(format!("inference_{j}"));
+		}
+		for k in 0..shape.forecasters {
+			for j in 0..shape.inferers {
+				columns.push(format!("forecasted_loss_{k}_for_{j}"));
+			}
+		}
+		for m in 0..shape.reputers {
+			columns.push(format!("reputer_stake_{m}"));
+		}
+		let keys = loss_keys(&shape);
+		for m in 0..shape.reputers {
+			for x in &keys {
+				columns.push(format!("reputer_{m}_loss_{x}"));
+			}
+		}
+		columns.push("topic_rewards".into());
+		let mut csv = columns.join(",");
+		csv.push('\n');
+		for row in 0..shape.rows {
+			csv.push_str(&(row + 1).to_string());
+			csv.push_str(&",".repeat(columns.len() - 1));
+			csv.push('\n');
+		}
+		Sheets { shape, input: Table::parse(&csv).unwrap(), chain: BTreeMap::new() }
+	}
+
+	fn put(&mut self, row: usize, column: String, value: Fixed) {
+		self.chain.insert((row, column), value);
+	}
+
+	/// Worker column number: inferer j is j, forecaster k is NI + k.
+	fn worker(&self, a: &AccountId) -> usize {
+		match who(a) {
+			(1, j) => j,
+			(_, k) => self.shape.inferers + k,
+		}
+	}
+}
+
+/// The loss keys of the layout (as `allora_replay::layout::loss_keys`).
+fn loss_keys(s: &Shape) -> Vec<String> {
+	let mut v = vec!["network_inference".to_string(), "naive_network_inference".to_string()];
+	v.extend((0..s.inferers).map(|j| format!("inference_{j}")));
+	v.extend((0..s.forecasters).map(|k| format!("forecast_implied_inference_{k}")));
+	for k in 0..s.forecasters {
+		v.extend((0..s.inferers).map(|j| format!("forecast_implied_inference_{k}_oneout_{j}")));
+	}
+	v.extend((0..s.inferers + s.forecasters).map(|o| format!("network_inference_oneout_{o}")));
+	v.extend((0..s.forecasters).map(|k| format!("naive_network_inference_onein_{k}")));
+	v
+}
+
+/// The network inference of nonce `n` (row `row`) as the chain serves it.
+fn record_synthesis(s: &mut Sheets, row: usize, topic: u64, n: BlockNumber) {
+	let Ok(b) = Inference::network_inference(topic, Some(n)) else { return };
+	s.put(row, "network_inference".into(), b.combined_value);
+	s.put(row, "network_naive_inference".into(), b.naive_value);
+	for (i, v) in b.confidence_interval_values.iter().enumerate() {
+		s.put(row, format!("network_inference_errorbar_{i}"), *v);
+	}
+	for (a, v) in &b.forecaster_values {
+		s.put(row, format!("forecast_implied_inference_{}", who(a).1), *v);
+	}
+	for (a, v) in b.one_out_inferer_values.iter().chain(&b.one_out_forecaster_values) {
+		let w = s.worker(a);
+		s.put(row, format!("network_inference_oneout_{w}"), *v);
+	}
+	for (a, v) in &b.one_in_forecaster_values {
+		s.put(row, format!("network_naive_inference_onein_{}", who(a).1), *v);
+	}
+	for (k, j, v) in &b.one_out_inferer_forecaster_values {
+		s.put(row, format!("forecast_implied_inference_{}_oneout_{}", who(k).1, who(j).1), *v);
+	}
+}
+
+/// The settlement of row `row`'s losses (judging nonce `judged`): network losses, the regrets
+/// it updated, and (when the reward step ran) reputer results and worker scores.
+fn record_settlement(s: &mut Sheets, row: usize, topic: u64, judged: BlockNumber) {
+	let round =
+		<Runtime as ReputationApiV1<Block, AccountId, BlockNumber>>::latest_round(topic).unwrap();
+	assert_eq!(round.nonce, judged, "row {}: the settled nonce", row + 1);
+	let l = &round.network_losses;
+	s.put(row, "network_loss".into(), l.combined_value);
+	s.put(row, "network_naive_loss".into(), l.naive_value);
+	for (a, v) in &l.inferer_values {
+		s.put(row, format!("inference_loss_{}", who(a).1), *v);
+	}
+	for (a, v) in &l.forecaster_values {
+		s.put(row, format!("forecast_implied_inference_loss_{}", who(a).1), *v);
+	}
+	for (a, v) in l.one_out_inferer_values.iter().chain(&l.one_out_forecaster_values) {
+		let w = s.worker(a);
+		s.put(row, format!("network_loss_oneout_{w}"), *v);
+	}
+	for (a, v) in &l.one_in_forecaster_values {
+		s.put(row, format!("network_naive_loss_onein_{}", who(a).1), *v);
+	}
+	for (k, j, v) in &l.one_out_inferer_forecaster_values {
+		s.put(row, format!("forecast_implied_inference_loss_{}_oneout_{}", who(k).1, who(j).1), *v);
+	}
+	// The regrets this settlement updated (stored with its nonce).
+	let ni = s.shape.inferers;
+	for family in [
+		SingleFamily::Inferer,
+		SingleFamily::Forecaster,
+		SingleFamily::NaiveInferer,
+		SingleFamily::OneInForecasterSelf,
+	] {
+		for (a, r) in pallet_reputation::SingleRegrets::<Runtime>::get((topic, family)) {
+			if r.nonce != judged {
+				continue;
+			}
+			let column = match family {
+				SingleFamily::NaiveInferer => {
+					format!("naive_inference_regret_worker_{}", s.worker(&a))
+				},
+				SingleFamily::OneInForecasterSelf => {
+					format!("inference_regret_worker_{ni}_onein_{}", who(&a).1)
+				},
+				_ => format!("inference_regret_worker_{}", s.worker(&a)),
+			};
+			s.put(row, column, r.value);
+		}
+	}
+	for family in [
+		PairFamily::OneOutInfererInferer,
+		PairFamily::OneOutInfererForecaster,
+		PairFamily::OneOutForecasterInferer,
+		PairFamily::OneOutForecasterForecaster,
+		PairFamily::OneInForecasterInferer,
+	] {
+		for ((first, second), r) in pallet_reputation::PairRegrets::<Runtime>::get((topic, family))
+		{
+			if r.nonce != judged {
+				continue;
+			}
+			let column = if family == PairFamily::OneInForecasterInferer {
+				format!("inference_regret_worker_{}_onein_{}", who(&second).1, who(&first).1)
+			} else {
+				format!("inference_regret_worker_{}_oneout_{}", s.worker(&second), s.worker(&first))
+			};
+			s.put(row, column, r.value);
+		}
+	}
+	for r in &round.reputers {
+		let m = who(&r.reputer).1;
+		s.put(row, format!("reputer_score_{m}"), r.score);
+		s.put(row, format!("reputer_listening_coefficient_{m}"), r.listening_coefficient);
+		s.put(row, format!("reputer_adjusted_stake_{m}"), r.adjusted_stake);
+	}
+	for (a, v) in &round.inferer_scores {
+		s.put(row, format!("inferer_score_{}", who(a).1), *v);
+	}
+	for (a, v) in &round.forecaster_scores {
+		s.put(row, format!("forecaster_score_{}", who(a).1), *v);
+	}
+}
+
+/// The reward step of row `row` (nonce `judged`): paid with its values, or skipped with the
+/// reason the tool must name too.
+fn record_rewards(s: &mut Sheets, row: usize, topic: u64, judged: BlockNumber) -> Option<String> {
+	let skipped = System::events().into_iter().find_map(|r| match r.event {
+		RuntimeEvent::Emissions(pallet_emissions::Event::RewardsSkipped {
+			topic_id,
+			nonce,
+			reason,
+		}) if topic_id == topic && nonce == judged => Some(reason),
+		_ => None,
+	});
+	if let Some(reason) = skipped {
+		return Some(format!("{reason:?}"));
+	}
+	let r = <Runtime as EmissionsApiV1<Block, AccountId, BlockNumber>>::last_rewards(topic)
+		.expect("paid");
+	assert_eq!(r.nonce, judged, "row {}: the paid nonce", row + 1);
+	let allo = |x: u128| Fixed::from_base_units(x).unwrap();
+	s.put(row, "inferers_entropy".into(), r.entropies[0]);
+	s.put(row, "forecasters_entropy".into(), r.entropies[1]);
+	s.put(row, "reputers_entropy".into(), r.entropies[2]);
+	s.put(row, "forecaster_task_score".into(), r.forecaster_task_score);
+	s.put(row, "forecaster_score_ratio".into(), r.tau);
+	s.put(row, "forecasters_utility".into(), r.chi);
+	let share = |x: u128| allo(x).checked_div(allo(r.topic_reward)).unwrap();
+	s.put(row, "inferers_reward_fraction".into(), share(r.task_rewards[0]));
+	s.put(row, "forecasters_reward_fraction".into(), share(r.task_rewards[1]));
+	s.put(row, "reputers_reward_fraction".into(), share(r.task_rewards[2]));
+	for (name, list) in
+		[("inferer", &r.inferers), ("forecaster", &r.forecasters), ("reputer", &r.reputers)]
+	{
+		for a in list.iter() {
+			let i = who(&a.who).1;
+			s.put(row, format!("{name}_reward_fraction_{i}"), a.fraction);
+			s.put(row, format!("{name}_reward_{i}"), allo(a.reward));
+			assert_eq!(a.paid, a.reward, "row {} {name} {i} was paid", row + 1);
+		}
+	}
+	None
+}
+
+/// Makes the next settlement's topic reward E_t equal `reward` ALLO (the treasury holds
+/// exactly that above its existential deposit; the block's emission share is larger).
+fn fund(reward: Fixed) {
+	let want = Balance::try_from(reward.into_raw()).unwrap();
+	let treasury = Emissions::rewards_account();
+	let have = Balances::free_balance(&treasury);
+	let target = want + EXISTENTIAL_DEPOSIT;
+	if have < target {
+		assert_ok!(Balances::mint_into(&treasury, target - have));
+	} else if have > target {
+		assert_ok!(<Balances as Mutate<AccountId>>::burn_from(
+			&treasury,
+			have - target,
+			frame_support::traits::tokens::Preservation::Preserve,
+			frame_support::traits::tokens::Precision::Exact,
+			frame_support::traits::tokens::Fortitude::Polite,
+		));
+	}
+	pallet_emissions::RewardBlockEmission::<Runtime>::put(1_000_000 * ALLO);
+}
+
+/// A reputer's bundle judging nonce `judged`: every value the nonce produced (as the chain
+/// records it), each loss near the reputer's view, a few entries omitted. Reputer 0 is a
+/// sloppy whale (ten times the stake, five times the noise).
+fn bundle(
+	rng: &mut Rng,
+	topic: u64,
+	judged: BlockNumber,
+	m: usize,
+) -> LossBundleOf<Runtime> {
+	let produced = pallet_inference::Rounds::<Runtime>::get(topic, judged).unwrap().produced;
+	let inferers: Vec<AccountId> = pallet_inference::Inferences::<Runtime>::get(topic, judged)
+		.into_iter()
+		.map(|(a, _)| a)
+		.collect();
+	let forecasters: Vec<AccountId> = pallet_inference::Forecasts::<Runtime>::get(topic, judged)
+		.into_iter()
+		.map(|(a, _)| a)
+		.collect();
+	let spread = if m == 0 { 5 } else { 1 };
+	let singles = |rng: &mut Rng, on: bool, list: &[AccountId]| -> Vec<(AccountId, Fixed)> {
+		let mut v = Vec::new();
+		for a in list.iter().filter(|_| on) {
+			if !rng.chance(10) {
+				v.push((a.clone(), rng.around(-2, spread)));
+			}
+		}
+		v
+	};
+	let inferer_values = BoundedVec::truncate_from(singles(rng, true, &inferers));
+	let forecaster_values = BoundedVec::truncate_from(singles(rng, produced.forecaster, &forecasters));
+	let one_out_inferer_values =
+		BoundedVec::truncate_from(singles(rng, produced.one_out_inferer, &inferers));
+	let one_out_forecaster_values =
+		BoundedVec::truncate_from(singles(rng, produced.one_out_forecaster, &forecasters));
+	let one_in_forecaster_values =
+		BoundedVec::truncate_from(singles(rng, produced.one_in_forecaster, &forecasters));
+	let mut pairs = Vec::new();
+	if produced.one_out_inferer_forecaster {
+		for k in &forecasters {
+			for j in &inferers {
+				if !rng.chance(10) {
+					pairs.push((k.clone(), j.clone(), rng.around(-2, spread)));
+				}
+			}
+		}
+	}
+	LossBundle {
+		combined_value: Some(rng.around(-2, spread)),
+		naive_value: Some(rng.around(-2, spread)),
+		inferer_values,
+		forecaster_values,
+		one_out_inferer_values,
+		one_out_forecaster_values,
+		one_in_forecaster_values,
+		one_out_inferer_forecaster_values: BoundedVec::truncate_from(pairs),
+	}
+}
+
+/// Writes a submitted bundle into the input sheet (reputer m, row `row`).
+fn write_bundle(s: &mut Sheets, row: usize, m: usize, b: &LossBundleOf<Runtime>) {
+	let ni = s.shape.inferers;
+	let mut set = |x: String, v: Fixed| s.input.set(row, &format!("reputer_{m}_loss_{x}"), Some(v));
+	set("network_inference".into(), b.combined_value.unwrap());
+	set("naive_network_inference".into(), b.naive_value.unwrap());
+	for (a, v) in &b.inferer_values {
+		set(format!("inference_{}", who(a).1), *v);
+	}
+	for (a, v) in &b.forecaster_values {
+		set(format!("forecast_implied_inference_{}", who(a).1), *v);
+	}
+	for (a, v) in &b.one_out_inferer_values {
+		set(format!("network_inference_oneout_{}", who(a).1), *v);
+	}
+	for (a, v) in &b.one_out_forecaster_values {
+		set(format!("network_inference_oneout_{}", ni + who(a).1), *v);
+	}
+	for (a, v) in &b.one_in_forecaster_values {
+		set(format!("naive_network_inference_onein_{}", who(a).1), *v);
+	}
+	for (k, j, v) in &b.one_out_inferer_forecaster_values {
+		set(format!("forecast_implied_inference_{}_oneout_{}", who(k).1, who(j).1), *v);
+	}
+}
+
+/// Runs `shape` through the chain and the tool and compares every column the chain exposes.
+/// Returns the rows whose reward step was skipped.
+fn fresh_topic(shape: Shape) -> Vec<usize> {
+	let mut rng = Rng(shape.seed);
+	let mut s = Sheets::new(shape);
+	let mut skipped = Vec::new();
+	ext_for_preset("development").execute_with(|| {
+		System::set_block_number(1);
+		let signed = |a: &AccountId| RuntimeOrigin::signed(a.clone());
+		let inferers: Vec<AccountId> = (0..shape.inferers).map(inferer).collect();
+		let forecasters: Vec<AccountId> = (0..shape.forecasters).map(forecaster).collect();
+		let reputers: Vec<AccountId> = (0..shape.reputers).map(reputer).collect();
+		for a in inferers.iter().chain(&forecasters).chain(&reputers) {
+			assert_ok!(Balances::mint_into(a, 10_000_000 * ALLO));
+		}
+		// The simulator's reward settings (as the tool's defaults, spec 10.4).
+		pallet_topics::Params::<Runtime>::mutate(|p| {
+			p.p_reward_inference = "3".parse().unwrap();
+			p.p_reward_forecast = "3".parse().unwrap();
+			p.p_reward_reputer = "1".parse().unwrap();
+			p.c_reward_inference = "0.75".parse().unwrap();
+			p.c_reward_forecast = "0.75".parse().unwrap();
+			// A forecast names every inferer of the round.
+			p.max_elements_per_forecast = p.max_elements_per_forecast.max(shape.inferers as u32);
+		});
+		let f = |x: &str| -> Fixed { x.parse().unwrap() };
+		let config = TopicConfig {
+			metadata: b"fresh".to_vec().try_into().unwrap(),
+			loss_method: b"log10 mse".to_vec().try_into().unwrap(),
+			epoch_length: E,
+			ground_truth_lag: E,
+			worker_submission_window: W,
+			p_norm: f("3"),
+			alpha_regret: f("0.1"),
+			allow_negative: false,
+			epsilon: f("0.01"),
+			merit_sortition_alpha: f("0.1"),
+			active_inferer_quantile: f("0.25"),
+			active_forecaster_quantile: f("0.25"),
+			active_reputer_quantile: f("0.25"),
+			inference_range: ValueRange::WIDEST_INFERENCE,
+			loss_range: ValueRange::WIDEST_LOSS,
+		};
+		let topic = pallet_topics::NextTopicId::<Runtime>::get();
+		assert_ok!(Topics::create_topic(signed(&inferers[0]), config));
+		for a in inferers.iter().chain(&forecasters) {
+			assert_ok!(Inference::register_worker(signed(a), topic));
+		}
+		for (m, r) in reputers.iter().enumerate() {
+			assert_ok!(Stake::register_reputer(signed(r), topic));
+			let stake = if m == 0 { 10_000 } else { 1_000 + 100 * m as u128 };
+			assert_ok!(Stake::add_stake(signed(r), topic, stake * ALLO));
+		}
+		let first = pallet_topics::NextEpochEnd::<Runtime>::get(topic).expect("active");
+		let nonce = |row: usize| first + E * row as BlockNumber;
+		let reward = |row: usize| Fixed::from_int(10 + row as i64);
+
+		for row in 0..shape.rows {
+			let n = nonce(row);
+			run_to(n + 1);
+			if row >= 2 {
+				fund(reward(row - 1));
+			}
+			// Workers: inferer j joins at row j mod 3 and skips a later round now and then;
+			// forecaster k joins at row k mod 2.
+			let present: Vec<usize> = (0..shape.inferers)
+				.filter(|j| row >= j % 3 && !(row > 3 && rng.chance(10)))
+				.collect();
+			for &j in &present {
+				let v = rng.around(100, 5);
+				s.input.set(row, &format!("inference_{j}"), Some(v));
+				assert_ok!(Inference::submit_worker_payload(
+					signed(&inferer(j)),
+					topic,
+					n,
+					Some(v),
+					None
+				));
+			}
+			for k in (0..shape.forecasters).filter(|k| row >= k % 2) {
+				let elements: Vec<_> = present
+					.iter()
+					.map(|&j| {
+						let value = rng.around(-2, 1);
+						s.input.set(row, &format!("forecasted_loss_{k}_for_{j}"), Some(value));
+						pallet_inference::ForecastElement { inferer: inferer(j), value }
+					})
+					.collect();
+				if elements.is_empty() {
+					continue;
+				}
+				assert_ok!(Inference::submit_worker_payload(
+					signed(&forecaster(k)),
+					topic,
+					n,
+					None,
+					Some(elements.try_into().unwrap())
+				));
+			}
+			// Block n + 1 settled (and paid or skipped) the nonce judged by the previous row.
+			run_to(n + 2);
+			if row >= 2 {
+				record_settlement(&mut s, row - 1, topic, nonce(row - 2));
+				if let Some(reason) = record_rewards(&mut s, row - 1, topic, nonce(row - 2)) {
+					skipped.push((row - 1, reason));
+				}
+				s.input.set(row - 1, "topic_rewards", Some(reward(row - 1)));
+			}
+			if row >= 1 {
+				// Reputer m joins at row 1 + m mod 2; its stake is what the chain holds (the
+				// compounded rewards included).
+				for m in (0..shape.reputers).filter(|m| row > m % 2) {
+					let b = bundle(&mut rng, topic, nonce(row - 1), m);
+					let stake = pallet_stake::StakeReputerAuthority::<Runtime>::get(topic, reputer(m));
+					s.input.set(row, &format!("reputer_stake_{m}"), Some(Fixed::from_base_units(stake).unwrap()));
+					write_bundle(&mut s, row, m, &b);
+					assert_ok!(Reputation::submit_loss_bundle(
+						signed(&reputer(m)),
+						topic,
+						nonce(row - 1),
+						Box::new(b)
+					));
+				}
+			}
+			run_to(n + W + 1);
+			record_synthesis(&mut s, row, topic, n);
+		}
+		// The last row's losses settle two epochs after its nonce.
+		let last = shape.rows - 1;
+		run_to(nonce(last + 1) + 1);
+		fund(reward(last));
+		run_to(nonce(last + 1) + 2);
+		record_settlement(&mut s, last, topic, nonce(last - 1));
+		if let Some(reason) = record_rewards(&mut s, last, topic, nonce(last - 1)) {
+			skipped.push((last, reason));
+		}
+		s.input.set(last, "topic_rewards", Some(reward(last)));
+		Reputation::do_try_state().unwrap();
+		Emissions::do_try_state().unwrap();
+	});
+
+	// The tool on the same inputs, fresh mode.
+	let (out, notes) = replay(&s.input, Settings::default(), Mode::Fresh)
+		.unwrap_or_else(|e| panic!("the replay aborted: {e}"));
+	let tool_skips: Vec<(usize, String)> = notes
+		.iter()
+		.filter_map(|n| {
+			let (row, rest) = n.strip_prefix("row ")?.split_once(": reward step skipped: ")?;
+			Some((row.parse::<usize>().ok()? - 1, rest.split(' ').next()?.to_string()))
+		})
+		.collect();
+	assert_eq!(tool_skips, skipped, "skipped reward steps (chain) vs notes (tool): {notes:?}");
+	assert!(notes.iter().all(|n| n.contains("reward step skipped")), "{notes:?}");
+
+	// Every column the chain exposes, in every row: both empty, or equal at 1e-6.
+	let columns: BTreeSet<&String> = s.chain.keys().map(|(_, c)| c).collect();
+	let mut cells = 0;
+	for row in 0..shape.rows {
+		for c in &columns {
+			let chain = s.chain.get(&(row, (*c).clone())).copied();
+			let tool = out.get(row, c);
+			match (chain, tool) {
+				(None, None) => {},
+				(Some(a), Some(b)) => {
+					let err = relative_error(a, b);
+					assert!(
+						err <= "0.000001".parse().unwrap(),
+						"row {} {c}: chain {a}, tool {b} (relative error {err})",
+						row + 1
+					);
+					cells += 1;
+				},
+				(a, b) => panic!("row {} {c}: chain {a:?}, tool {b:?}", row + 1),
+			}
+		}
+	}
+	assert!(cells > 10 * shape.rows, "only {cells} cells compared");
+	skipped.into_iter().map(|(row, _)| row).collect()
+}
+
+/// 2 inferers, 1 forecaster, 1 reputer.
+#[test]
+fn a_fresh_2_1_1_topic_replays_through_the_runtime_and_the_tool_alike() {
+	let skipped = fresh_topic(Shape { inferers: 2, forecasters: 1, reputers: 1, rows: 12, seed: 1 });
+	// Row 1 has one inferer (single-inference mode: it scores 0, so row 2's reward step runs);
+	// row 2 is synthesised in the median mode, so row 3's reward step is skipped.
+	assert_eq!(skipped, vec![2]);
+}
+
+/// 8 inferers, no forecaster, 3 reputers (the whale among them). Rows 1 and 2 are
+/// synthesised in the median mode: the reward steps of rows 2 and 3, which judge them, are
+/// skipped.
+#[test]
+fn a_fresh_8_0_3_topic_replays_through_the_runtime_and_the_tool_alike() {
+	let skipped = fresh_topic(Shape { inferers: 8, forecasters: 0, reputers: 3, rows: 12, seed: 2 });
+	assert_eq!(skipped, vec![1, 2]);
+}
+
+/// 16 inferers, 4 forecasters, 6 reputers.
+#[test]
+fn a_fresh_16_4_6_topic_replays_through_the_runtime_and_the_tool_alike() {
+	let skipped =
+		fresh_topic(Shape { inferers: 16, forecasters: 4, reputers: 6, rows: 10, seed: 3 });
+	assert_eq!(skipped, vec![1, 2]);
+}
+
+/// The reason the chain names for a median round's skipped reward step.
+#[test]
+fn the_skip_reason_of_a_median_round_is_named() {
+	assert_eq!(format!("{:?}", SkipReason::NoScoredInferers), "NoScoredInferers");
+}
