@@ -85,8 +85,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `5965`
 		//  Estimated: `24102`
-		// Minimum execution time: 249_061_000 picoseconds.
-		Weight::from_parts(270_773_000, 0)
+		// Minimum execution time: 243_883_000 picoseconds.
+		Weight::from_parts(261_981_000, 0)
 			.saturating_add(Weight::from_parts(0, 24102))
 			.saturating_add(T::DbWeight::get().reads(24_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
@@ -103,7 +103,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Rounds` (`max_values`: None, `max_size`: Some(55), added: 2530, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::ActiveReputers` (r:1 w:1)
 	/// Proof: `Reputation::ActiveReputers` (`max_values`: None, `max_size`: Some(293), added: 2768, mode: `MaxEncodedLen`)
-	/// Storage: `Stake::StakeReputerAuthority` (r:8 w:0)
+	/// Storage: `Stake::StakeReputerAuthority` (r:8 w:8)
 	/// Proof: `Stake::StakeReputerAuthority` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::LossBundles` (r:8 w:8)
 	/// Proof: `Reputation::LossBundles` (`max_values`: None, `max_size`: Some(24821), added: 27296, mode: `MaxEncodedLen`)
@@ -113,20 +113,38 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Reputation::PairRegrets` (`max_values`: None, `max_size`: Some(86043), added: 88518, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::InclusionCounts` (r:40 w:0)
 	/// Proof: `Reputation::InclusionCounts` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
-	/// Storage: `Reputation::ListeningCoefficients` (r:8 w:0)
+	/// Storage: `Reputation::ListeningCoefficients` (r:8 w:8)
 	/// Proof: `Reputation::ListeningCoefficients` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::Reputers` (r:8 w:0)
 	/// Proof: `Stake::Reputers` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::ScoreEmas` (r:48 w:0)
+	/// Storage: `Inference::ScoreEmas` (r:48 w:8)
 	/// Proof: `Inference::ScoreEmas` (`max_values`: None, `max_size`: Some(93), added: 2568, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Workers` (r:40 w:0)
 	/// Proof: `Inference::Workers` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
-	/// Storage: `Emissions::ScoreHistory` (r:2 w:0)
+	/// Storage: `Emissions::ScoreHistory` (r:2 w:2)
 	/// Proof: `Emissions::ScoreHistory` (`max_values`: None, `max_size`: Some(1051), added: 3526, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:0)
+	/// Storage: `System::Account` (r:49 w:49)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Emissions::RewardBlockEmission` (r:1 w:0)
 	/// Proof: `Emissions::RewardBlockEmission` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Emissions::SmoothedFractions` (r:3 w:3)
+	/// Proof: `Emissions::SmoothedFractions` (`max_values`: None, `max_size`: Some(13339), added: 15814, mode: `MaxEncodedLen`)
+	/// Storage: `Emissions::ForecasterScoreRatio` (r:1 w:1)
+	/// Proof: `Emissions::ForecasterScoreRatio` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
+	/// Storage: `Stake::StakeFromDelegatorsUponReputer` (r:8 w:0)
+	/// Proof: `Stake::StakeFromDelegatorsUponReputer` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:8 w:8)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Storage: `Stake::TopicStake` (r:1 w:1)
+	/// Proof: `Stake::TopicStake` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
+	/// Storage: `Stake::TotalStake` (r:1 w:1)
+	/// Proof: `Stake::TotalStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Emissions::MonthlyRewards` (r:1 w:1)
+	/// Proof: `Emissions::MonthlyRewards` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::PreviousQuantileScore` (r:0 w:3)
+	/// Proof: `Inference::PreviousQuantileScore` (`max_values`: None, `max_size`: Some(41), added: 2516, mode: `MaxEncodedLen`)
+	/// Storage: `Emissions::LastRewards` (r:0 w:1)
+	/// Proof: `Emissions::LastRewards` (`max_values`: None, `max_size`: Some(4851), added: 7326, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::NetworkLosses` (r:0 w:1)
 	/// Proof: `Reputation::NetworkLosses` (`max_values`: None, `max_size`: Some(24773), added: 27248, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::LatestRound` (r:0 w:1)
@@ -136,23 +154,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `r` is `[1, 8]`.
 	fn close_reputer_nonce(i: u32, f: u32, r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `0 + f * (21741 ±0) + i * (5970 ±0) + r * (24982 ±0)`
-		//  Estimated: `443580 + f * (2552 ±71) + i * (2552 ±17) + r * (27296 ±0)`
-		// Minimum execution time: 4_470_988_000 picoseconds.
-		Weight::from_parts(4_856_212_000, 0)
+		//  Measured:  `0 + f * (21755 ±0) + i * (5983 ±0) + r * (25124 ±0)`
+		//  Estimated: `443580 + f * (2567 ±136) + i * (2567 ±33) + r * (27296 ±0)`
+		// Minimum execution time: 7_078_591_000 picoseconds.
+		Weight::from_parts(7_489_944_000, 0)
 			.saturating_add(Weight::from_parts(0, 443580))
-			// Standard Error: 2_300_535
-			.saturating_add(Weight::from_parts(29_713_156, 0).saturating_mul(i.into()))
-			// Standard Error: 9_353_750
-			.saturating_add(Weight::from_parts(522_086_099, 0).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(17_u64))
-			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(i.into())))
-			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(f.into())))
-			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(r.into())))
-			.saturating_add(T::DbWeight::get().writes(13_u64))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(r.into())))
-			.saturating_add(Weight::from_parts(0, 2552).saturating_mul(f.into()))
-			.saturating_add(Weight::from_parts(0, 2552).saturating_mul(i.into()))
+			// Standard Error: 3_229_407
+			.saturating_add(Weight::from_parts(59_259_589, 0).saturating_mul(i.into()))
+			// Standard Error: 13_130_453
+			.saturating_add(Weight::from_parts(460_433_390, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(24_u64))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(i.into())))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(f.into())))
+			.saturating_add(T::DbWeight::get().reads((8_u64).saturating_mul(r.into())))
+			.saturating_add(T::DbWeight::get().writes(23_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(i.into())))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(f.into())))
+			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(r.into())))
+			.saturating_add(Weight::from_parts(0, 2567).saturating_mul(f.into()))
+			.saturating_add(Weight::from_parts(0, 2567).saturating_mul(i.into()))
 			.saturating_add(Weight::from_parts(0, 27296).saturating_mul(r.into()))
 	}
 	/// Storage: `Reputation::CloseQueue` (r:1 w:1)
@@ -167,8 +187,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `750`
 		//  Estimated: `3891`
-		// Minimum execution time: 131_375_000 picoseconds.
-		Weight::from_parts(140_659_000, 0)
+		// Minimum execution time: 131_426_000 picoseconds.
+		Weight::from_parts(143_093_000, 0)
 			.saturating_add(Weight::from_parts(0, 3891))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -178,28 +198,30 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn submit_loss_bundle() -> Weight {
-		Weight::from_parts(270_773_000, 0)
+		Weight::from_parts(261_981_000, 0)
 			.saturating_add(Weight::from_parts(0, 24102))
 			.saturating_add(ParityDbWeight::get().reads(24_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn close_reputer_nonce(i: u32, f: u32, r: u32, ) -> Weight {
-		Weight::from_parts(4_856_212_000, 0)
+		Weight::from_parts(7_489_944_000, 0)
 			.saturating_add(Weight::from_parts(0, 443580))
-			.saturating_add(Weight::from_parts(29_713_156, 0).saturating_mul(i.into()))
-			.saturating_add(Weight::from_parts(522_086_099, 0).saturating_mul(r.into()))
-			.saturating_add(ParityDbWeight::get().reads(17_u64))
-			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(i.into())))
-			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(f.into())))
-			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(r.into())))
-			.saturating_add(ParityDbWeight::get().writes(13_u64))
-			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(r.into())))
-			.saturating_add(Weight::from_parts(0, 2552).saturating_mul(f.into()))
-			.saturating_add(Weight::from_parts(0, 2552).saturating_mul(i.into()))
+			.saturating_add(Weight::from_parts(59_259_589, 0).saturating_mul(i.into()))
+			.saturating_add(Weight::from_parts(460_433_390, 0).saturating_mul(r.into()))
+			.saturating_add(ParityDbWeight::get().reads(24_u64))
+			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(i.into())))
+			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(f.into())))
+			.saturating_add(ParityDbWeight::get().reads((8_u64).saturating_mul(r.into())))
+			.saturating_add(ParityDbWeight::get().writes(23_u64))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(i.into())))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(f.into())))
+			.saturating_add(ParityDbWeight::get().writes((6_u64).saturating_mul(r.into())))
+			.saturating_add(Weight::from_parts(0, 2567).saturating_mul(f.into()))
+			.saturating_add(Weight::from_parts(0, 2567).saturating_mul(i.into()))
 			.saturating_add(Weight::from_parts(0, 27296).saturating_mul(r.into()))
 	}
 	fn queue_due_closes() -> Weight {
-		Weight::from_parts(140_659_000, 0)
+		Weight::from_parts(143_093_000, 0)
 			.saturating_add(Weight::from_parts(0, 3891))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
