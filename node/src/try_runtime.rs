@@ -108,9 +108,8 @@ impl Session {
 			.map_err(|e| format!("cannot read the runtime {}: {e}", runtime.display()))?;
 		let spec = crate::chain_spec::ChainSpec::from_json_file(snapshot.to_path_buf())
 			.map_err(|e| format!("cannot load the snapshot {}: {e}", snapshot.display()))?;
-		let storage = spec
-			.build_storage()
-			.map_err(|e| format!("cannot read the snapshot's state: {e}"))?;
+		let storage =
+			spec.build_storage().map_err(|e| format!("cannot read the snapshot's state: {e}"))?;
 		let on_chain_code = storage
 			.top
 			.get(sp_core::storage::well_known_keys::CODE)

@@ -725,7 +725,8 @@ fn the_v3_migration_keeps_every_round_and_admits_every_list() {
 	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
 	new_test_ext().execute_with(|| {
 		let id = topic_with_workers(&[]);
-		let old = crate::migrations::v3::RoundSummaryV2 { closed_at: 7u64, inferers: 3, forecasters: 2 };
+		let old =
+			crate::migrations::v3::RoundSummaryV2 { closed_at: 7u64, inferers: 3, forecasters: 2 };
 		frame_support::storage::unhashed::put_raw(
 			&Rounds::<Test>::hashed_key_for(id, 7),
 			&old.encode(),

@@ -3,9 +3,9 @@
 //! the topic went inactive) are dropped with their bundles, and its retained rounds, latest
 //! network inference and quantiles go.
 
+use crate::{pallet::*, OnReputerNonceDropped as _, Role};
 #[cfg(feature = "runtime-benchmarks")]
 use crate::{ProducedLists, RoundSummary};
-use crate::{pallet::*, OnReputerNonceDropped as _, Role};
 use frame_support::{dispatch::DispatchResult, ensure};
 #[cfg(feature = "runtime-benchmarks")]
 use frame_support::{traits::Get, BoundedVec};

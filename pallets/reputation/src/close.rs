@@ -317,8 +317,9 @@ impl<T: Config> Pallet<T> {
 			max_gradient_threshold: params.max_gradient_threshold,
 			min_stake_fraction: params.min_stake_fraction,
 		};
-		let outcome = consensus::reputer_scores(&vectors, &s.stakes, &coefficients, &reputer_params)
-			.map_err(|_| SkipReason::ConsensusFailed)?;
+		let outcome =
+			consensus::reputer_scores(&vectors, &s.stakes, &coefficients, &reputer_params)
+				.map_err(|_| SkipReason::ConsensusFailed)?;
 		let mut reputers = Vec::new();
 		for (i, (m, stake, _)) in s.accepted.iter().enumerate() {
 			let at = |v: &Vec<Fixed>| v.get(i).copied().ok_or(SkipReason::ConsensusFailed);

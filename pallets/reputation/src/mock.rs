@@ -177,7 +177,6 @@ pub fn seed_previous_network_loss() {
 	crate::NetworkLosses::<Test>::insert(TOPIC, (0, full_bundle("-2")));
 }
 
-
 /// Finalizes the current block and initializes the next ones, up to block `n`, in the
 /// runtime's pallet order.
 pub fn run_to_block(n: u64) {

@@ -1,9 +1,9 @@
 //! How the reputation pallet hands a settled round to the reward step (spec 6.1 steps 5-9).
 
+use crate::types::SkipReason;
 use alloc::vec::Vec;
 use allora_math::Fixed;
 use frame_support::weights::Weight;
-use crate::types::SkipReason;
 use pallet_topics::TopicId;
 
 /// What the reward step needs of a settled round: the network losses behind T_i, the worker

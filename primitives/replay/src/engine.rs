@@ -159,7 +159,9 @@ enum Skip {
 impl std::fmt::Display for Skip {
 	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
 		match self {
-			Skip::NoScoredInferers => write!(f, "NoScoredInferers (no inferer has a one-out value)"),
+			Skip::NoScoredInferers => {
+				write!(f, "NoScoredInferers (no inferer has a one-out value)")
+			},
 			Skip::NoReward => write!(f, "NoReward (topic_rewards is empty or zero)"),
 			Skip::Consensus(x) => write!(f, "ConsensusFailed ({x})"),
 			Skip::Mechanism(x) => write!(f, "MechanismFailed ({x})"),
@@ -444,8 +446,12 @@ impl<'a> Replay<'a> {
 			// row's network inference did not produce (decision 12).
 			if self.mode == Mode::Fresh || row > 1 {
 				let refusal = match &self.state.produced {
-					None => Some("UnknownReputerNonce (the judged row had no inference)".to_string()),
-					Some(p) => p.first_missing(&b).map(|list| format!("ValueNotProduced {{ list: {list} }}")),
+					None => {
+						Some("UnknownReputerNonce (the judged row had no inference)".to_string())
+					},
+					Some(p) => p
+						.first_missing(&b)
+						.map(|list| format!("ValueNotProduced {{ list: {list} }}")),
 				};
 				if let Some(reason) = refusal {
 					notes.push(err(row, format!("reputer {m}'s bundle refused: {reason}")));
@@ -542,7 +548,9 @@ impl<'a> Replay<'a> {
 	) -> Result<(), Skip> {
 		let l = self.layout;
 		let s = self.settings;
-		let e = |what: &'static str| move |x: allora_synthesis::Error| Skip::Mechanism(format!("{what}: {x:?}"));
+		let e = |what: &'static str| {
+			move |x: allora_synthesis::Error| Skip::Mechanism(format!("{what}: {x:?}"))
+		};
 		let inferer_scores = scores::inferer_scores(net).map_err(e("inferer scores"))?;
 		if inferer_scores.scores.is_empty() {
 			return Err(Skip::NoScoredInferers);
@@ -599,7 +607,8 @@ impl<'a> Replay<'a> {
 		let i_scores: Vec<Fixed> = inferer_scores.scores.values().copied().collect();
 		let f_ids: Vec<u32> = forecaster_scores.scores.keys().copied().collect();
 		let f_scores: Vec<Fixed> = forecaster_scores.scores.values().copied().collect();
-		let i_frac = self.worker_fractions(row, INFERER, &i_ids, &i_scores).map_err(Skip::Mechanism)?;
+		let i_frac =
+			self.worker_fractions(row, INFERER, &i_ids, &i_scores).map_err(Skip::Mechanism)?;
 		let f_frac =
 			self.worker_fractions(row, FORECASTER, &f_ids, &f_scores).map_err(Skip::Mechanism)?;
 		let r_frac = fractions::reputer_reward_fractions(
@@ -623,7 +632,8 @@ impl<'a> Replay<'a> {
 		}
 
 		// Entropies (6.5).
-		let f_entropy = self.entropy(row, INFERER, &i_ids, &i_frac, out).map_err(Skip::Mechanism)?;
+		let f_entropy =
+			self.entropy(row, INFERER, &i_ids, &i_frac, out).map_err(Skip::Mechanism)?;
 		let g_entropy = if !f_scores.is_empty() && i_scores.len() >= 2 {
 			self.entropy(row, FORECASTER, &f_ids, &f_frac, out).map_err(Skip::Mechanism)?
 		} else {

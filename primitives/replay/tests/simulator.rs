@@ -196,8 +196,8 @@ fn fresh_mode_starts_a_new_topic_and_handles_a_skipped_round() {
 		Table::parse(&std::fs::read_to_string(&path).expect("readable")).expect("parses");
 	let original = input.clone();
 	input.set(2, "inference_3", None); // inferer 3 skips row 3 (epoch 302)
-	// Rows 2 and 3 judge rows 1 and 2, synthesised in the median mode: honest reputers report
-	// the combined, naive and inferer losses only (decision 12; the chain refuses the rest).
+									// Rows 2 and 3 judge rows 1 and 2, synthesised in the median mode: honest reputers report
+									// the combined, naive and inferer losses only (decision 12; the chain refuses the rest).
 	let judged_median: Vec<String> = input
 		.columns
 		.iter()
@@ -220,7 +220,9 @@ fn fresh_mode_starts_a_new_topic_and_handles_a_skipped_round() {
 	let (out, notes) = replay(&input, Settings::default(), Mode::Fresh).expect("replay");
 	// Their reward steps are skipped as on chain: no inferer has a one-out score.
 	for row in [2, 3] {
-		let note = format!("row {row}: reward step skipped: NoScoredInferers (no inferer has a one-out value)");
+		let note = format!(
+			"row {row}: reward step skipped: NoScoredInferers (no inferer has a one-out value)"
+		);
 		assert!(notes.contains(&note), "{notes:?}");
 	}
 	let f = |s: &str| s.parse::<Fixed>().expect("decimal");

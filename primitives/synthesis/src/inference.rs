@@ -259,7 +259,8 @@ fn all_new<A: Ord + Clone>(round: &Round<'_, A>) -> Result<NetworkInference<A>> 
 	// plain mean: stored regrets, else the topic initial regret (spec README decision 11).
 	let params = &round.input.params;
 	let regrets = round.input.regrets;
-	let ri: Vec<Fixed> = round.inferences.keys().map(|j| regrets.get(&regrets.inferer, j)).collect();
+	let ri: Vec<Fixed> =
+		round.inferences.keys().map(|j| regrets.get(&regrets.inferer, j)).collect();
 	let rf: Vec<Fixed> =
 		bundle.forecaster.keys().map(|k| regrets.get(&regrets.forecaster, k)).collect();
 	let (wi, wf) = regret_weights(&ri, &rf, params.p_norm, params.c_norm, params.epsilon)?;
@@ -520,7 +521,8 @@ mod tests {
 			forecaster: 8u8,
 			elements: vec![(1, fx("0.1")), (2, fx("0.2")), (3, fx("0.3"))],
 		}];
-		let input = synthesis_input(&four, &forecasts, Some(fx("1")), &regrets, params("3", "0.01"));
+		let input =
+			synthesis_input(&four, &forecasts, Some(fx("1")), &regrets, params("3", "0.01"));
 		let out = network_inference(&input).unwrap_or_else(|e| panic!("{e:?}"));
 		assert_eq!((out.mode, out.values.combined), (SynthesisMode::AllNew, fx("2.5")));
 		let p = &input.params;

@@ -325,12 +325,7 @@ fn fund(reward: Fixed) {
 /// A reputer's bundle judging nonce `judged`: every value the nonce produced (as the chain
 /// records it), each loss near the reputer's view, a few entries omitted. Reputer 0 is a
 /// sloppy whale (ten times the stake, five times the noise).
-fn bundle(
-	rng: &mut Rng,
-	topic: u64,
-	judged: BlockNumber,
-	m: usize,
-) -> LossBundleOf<Runtime> {
+fn bundle(rng: &mut Rng, topic: u64, judged: BlockNumber, m: usize) -> LossBundleOf<Runtime> {
 	let produced = pallet_inference::Rounds::<Runtime>::get(topic, judged).unwrap().produced;
 	let inferers: Vec<AccountId> = pallet_inference::Inferences::<Runtime>::get(topic, judged)
 		.into_iter()
@@ -351,7 +346,8 @@ fn bundle(
 		v
 	};
 	let inferer_values = BoundedVec::truncate_from(singles(rng, true, &inferers));
-	let forecaster_values = BoundedVec::truncate_from(singles(rng, produced.forecaster, &forecasters));
+	let forecaster_values =
+		BoundedVec::truncate_from(singles(rng, produced.forecaster, &forecasters));
 	let one_out_inferer_values =
 		BoundedVec::truncate_from(singles(rng, produced.one_out_inferer, &inferers));
 	let one_out_forecaster_values =
@@ -519,8 +515,13 @@ fn fresh_topic(shape: Shape) -> Vec<usize> {
 				// compounded rewards included).
 				for m in (0..shape.reputers).filter(|m| row > m % 2) {
 					let b = bundle(&mut rng, topic, nonce(row - 1), m);
-					let stake = pallet_stake::StakeReputerAuthority::<Runtime>::get(topic, reputer(m));
-					s.input.set(row, &format!("reputer_stake_{m}"), Some(Fixed::from_base_units(stake).unwrap()));
+					let stake =
+						pallet_stake::StakeReputerAuthority::<Runtime>::get(topic, reputer(m));
+					s.input.set(
+						row,
+						&format!("reputer_stake_{m}"),
+						Some(Fixed::from_base_units(stake).unwrap()),
+					);
 					write_bundle(&mut s, row, m, &b);
 					assert_ok!(Reputation::submit_loss_bundle(
 						signed(&reputer(m)),
@@ -589,7 +590,8 @@ fn fresh_topic(shape: Shape) -> Vec<usize> {
 /// 2 inferers, 1 forecaster, 1 reputer.
 #[test]
 fn a_fresh_2_1_1_topic_replays_through_the_runtime_and_the_tool_alike() {
-	let skipped = fresh_topic(Shape { inferers: 2, forecasters: 1, reputers: 1, rows: 12, seed: 1 });
+	let skipped =
+		fresh_topic(Shape { inferers: 2, forecasters: 1, reputers: 1, rows: 12, seed: 1 });
 	// Row 1 has one inferer (single-inference mode: it scores 0, so row 2's reward step runs);
 	// row 2 is synthesised in the median mode, so row 3's reward step is skipped.
 	assert_eq!(skipped, vec![2]);
@@ -600,7 +602,8 @@ fn a_fresh_2_1_1_topic_replays_through_the_runtime_and_the_tool_alike() {
 /// skipped.
 #[test]
 fn a_fresh_8_0_3_topic_replays_through_the_runtime_and_the_tool_alike() {
-	let skipped = fresh_topic(Shape { inferers: 8, forecasters: 0, reputers: 3, rows: 12, seed: 2 });
+	let skipped =
+		fresh_topic(Shape { inferers: 8, forecasters: 0, reputers: 3, rows: 12, seed: 2 });
 	assert_eq!(skipped, vec![1, 2]);
 }
 
