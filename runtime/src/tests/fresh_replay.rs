@@ -7,15 +7,14 @@
 //! (a fresh topic's first rounds are synthesised in the median mode) and everything that
 //! follows them, which shows the chain keeps exactly the tool's state after a skip.
 
-use super::ext_for_preset;
+use super::{
+	ext_for_preset,
+	replay::{fund_topic_reward, run_to},
+};
 use crate::*;
 use allora_math::Fixed;
 use allora_replay::{compare::relative_error, replay, Mode, Settings, Table};
-use frame_support::{
-	assert_ok,
-	traits::{fungible::Mutate, Hooks},
-	BoundedVec,
-};
+use frame_support::{assert_ok, traits::fungible::Mutate, BoundedVec};
 use pallet_emissions_runtime_api::runtime_decl_for_emissions_api::EmissionsApiV1;
 use pallet_reputation::{LossBundle, LossBundleOf, PairFamily, SingleFamily, SkipReason};
 use pallet_reputation_runtime_api::runtime_decl_for_reputation_api::ReputationApiV1;
@@ -73,21 +72,6 @@ fn account(role: u8, i: usize) -> AccountId {
 fn who(a: &AccountId) -> (u8, usize) {
 	let b: &[u8; 32] = a.as_ref();
 	(b[0], usize::from(b[1]))
-}
-
-/// Runs every hook of the mechanism's pallets in the runtime's order up to block `n`.
-fn run_to(n: BlockNumber) {
-	while System::block_number() < n {
-		let now = System::block_number();
-		Topics::on_finalize(now);
-		Inference::on_finalize(now);
-		Reputation::on_finalize(now);
-		System::set_block_number(now + 1);
-		Stake::on_initialize(now + 1);
-		Topics::on_initialize(now + 1);
-		Inference::on_initialize(now + 1);
-		Reputation::on_initialize(now + 1);
-	}
 }
 
 /// The inputs as the chain saw them, and the chain's outputs, in the simulator layout.
@@ -301,27 +285,6 @@ fn record_rewards(s: &mut Sheets, row: usize, topic: u64, judged: BlockNumber) -
 	None
 }
 
-/// Makes the next settlement's topic reward E_t equal `reward` ALLO (the treasury holds
-/// exactly that above its existential deposit; the block's emission share is larger).
-fn fund(reward: Fixed) {
-	let want = Balance::try_from(reward.into_raw()).unwrap();
-	let treasury = Emissions::rewards_account();
-	let have = Balances::free_balance(&treasury);
-	let target = want + EXISTENTIAL_DEPOSIT;
-	if have < target {
-		assert_ok!(Balances::mint_into(&treasury, target - have));
-	} else if have > target {
-		assert_ok!(<Balances as Mutate<AccountId>>::burn_from(
-			&treasury,
-			have - target,
-			frame_support::traits::tokens::Preservation::Preserve,
-			frame_support::traits::tokens::Precision::Exact,
-			frame_support::traits::tokens::Fortitude::Polite,
-		));
-	}
-	pallet_emissions::RewardBlockEmission::<Runtime>::put(1_000_000 * ALLO);
-}
-
 /// A reputer's bundle judging nonce `judged`: every value the nonce produced (as the chain
 /// records it), each loss near the reputer's view, a few entries omitted. Reputer 0 is a
 /// sloppy whale (ten times the stake, five times the noise).
@@ -463,7 +426,7 @@ fn fresh_topic(shape: Shape) -> Vec<usize> {
 			let n = nonce(row);
 			run_to(n + 1);
 			if row >= 2 {
-				fund(reward(row - 1));
+				fund_topic_reward(reward(row - 1));
 			}
 			// Workers: inferer j joins at row j mod 3 and skips a later round now and then;
 			// forecaster k joins at row k mod 2.
@@ -537,7 +500,7 @@ fn fresh_topic(shape: Shape) -> Vec<usize> {
 		// The last row's losses settle two epochs after its nonce.
 		let last = shape.rows - 1;
 		run_to(nonce(last + 1) + 1);
-		fund(reward(last));
+		fund_topic_reward(reward(last));
 		run_to(nonce(last + 1) + 2);
 		record_settlement(&mut s, last, topic, nonce(last - 1));
 		if let Some(reason) = record_rewards(&mut s, last, topic, nonce(last - 1)) {

@@ -69,7 +69,7 @@ fn fx(s: &str) -> Fixed {
 }
 
 /// Runs every hook of the mechanism's pallets in the runtime's order up to block `n`.
-fn run_to(n: BlockNumber) {
+pub(super) fn run_to(n: BlockNumber) {
 	while System::block_number() < n {
 		let now = System::block_number();
 		Topics::on_finalize(now);
@@ -453,11 +453,16 @@ fn seed_reward_state(t: &Table, topic: u64) {
 	);
 }
 
-/// Makes the next settlement's topic reward E_t equal row `row`'s `topic_rewards`: the reward
-/// treasury holds exactly that (above its existential deposit) and the block's emission share
-/// is larger, so E_t = min((w/W)·e_blk·E, treasury) is the treasury (spec 7.2).
+/// Makes the next settlement's topic reward E_t equal row `row`'s `topic_rewards`.
 fn fund_round(t: &Table, row: usize) {
-	let want = Balance::try_from(t.get(row, "topic_rewards").unwrap().into_raw()).unwrap();
+	fund_topic_reward(t.get(row, "topic_rewards").unwrap());
+}
+
+/// Makes the next settlement's topic reward E_t equal `reward` ALLO: the reward treasury holds
+/// exactly that (above its existential deposit) and the block's emission share is larger, so
+/// E_t = min((w/W)·e_blk·E, treasury) is the treasury (spec 7.2).
+pub(super) fn fund_topic_reward(reward: Fixed) {
+	let want = Balance::try_from(reward.into_raw()).unwrap();
 	let treasury = Emissions::rewards_account();
 	let have = Balances::free_balance(&treasury);
 	let target = want + EXISTENTIAL_DEPOSIT;
