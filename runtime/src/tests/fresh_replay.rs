@@ -83,35 +83,33 @@ struct Sheets {
 
 /// An input table of `shape` in the simulator layout with every cell empty.
 fn empty_table(shape: &Shape) -> Table {
-	{
-		let mut columns = vec!["epoch".to_string()];
-		for j in 0..shape.inferers {
-			columns.push(format!("inference_{j}"));
-		}
-		for k in 0..shape.forecasters {
-			for j in 0..shape.inferers {
-				columns.push(format!("forecasted_loss_{k}_for_{j}"));
-			}
-		}
-		for m in 0..shape.reputers {
-			columns.push(format!("reputer_stake_{m}"));
-		}
-		let keys = loss_keys(&shape);
-		for m in 0..shape.reputers {
-			for x in &keys {
-				columns.push(format!("reputer_{m}_loss_{x}"));
-			}
-		}
-		columns.push("topic_rewards".into());
-		let mut csv = columns.join(",");
-		csv.push('\n');
-		for row in 0..shape.rows {
-			csv.push_str(&(row + 1).to_string());
-			csv.push_str(&",".repeat(columns.len() - 1));
-			csv.push('\n');
-		}
-		Table::parse(&csv).unwrap()
+	let mut columns = vec!["epoch".to_string()];
+	for j in 0..shape.inferers {
+		columns.push(format!("inference_{j}"));
 	}
+	for k in 0..shape.forecasters {
+		for j in 0..shape.inferers {
+			columns.push(format!("forecasted_loss_{k}_for_{j}"));
+		}
+	}
+	for m in 0..shape.reputers {
+		columns.push(format!("reputer_stake_{m}"));
+	}
+	let keys = loss_keys(&shape);
+	for m in 0..shape.reputers {
+		for x in &keys {
+			columns.push(format!("reputer_{m}_loss_{x}"));
+		}
+	}
+	columns.push("topic_rewards".into());
+	let mut csv = columns.join(",");
+	csv.push('\n');
+	for row in 0..shape.rows {
+		csv.push_str(&(row + 1).to_string());
+		csv.push_str(&",".repeat(columns.len() - 1));
+		csv.push('\n');
+	}
+	Table::parse(&csv).unwrap()
 }
 
 impl Sheets {
