@@ -170,24 +170,13 @@ impl<T: Config> TopicRegrets<T::AccountId> for Pallet<T> {
 		pair.truncate(cap(T::MaxRegretPairs::get()));
 		let single: Vec<_> = single.into_iter().enumerate().map(|(i, a)| (a, value(i))).collect();
 		let pair: Vec<_> = pair.into_iter().enumerate().map(|(i, k)| (k, value(i))).collect();
-		for family in [
-			SingleFamily::Inferer,
-			SingleFamily::Forecaster,
-			SingleFamily::NaiveInferer,
-			SingleFamily::OneInForecasterSelf,
-		] {
+		for family in SingleFamily::ALL {
 			SingleRegrets::<T>::insert(
 				(topic_id, family),
 				BoundedVec::truncate_from(single.clone()),
 			);
 		}
-		for family in [
-			PairFamily::OneOutInfererInferer,
-			PairFamily::OneOutInfererForecaster,
-			PairFamily::OneOutForecasterInferer,
-			PairFamily::OneOutForecasterForecaster,
-			PairFamily::OneInForecasterInferer,
-		] {
+		for family in PairFamily::ALL {
 			PairRegrets::<T>::insert((topic_id, family), BoundedVec::truncate_from(pair.clone()));
 		}
 		let losses = crate::bundle::from_value_bundle::<T>(

@@ -15,21 +15,10 @@ impl<T: Config> TopicRemoval for Pallet<T> {
 	}
 
 	fn remove(topic_id: TopicId) {
-		for family in [
-			SingleFamily::Inferer,
-			SingleFamily::Forecaster,
-			SingleFamily::NaiveInferer,
-			SingleFamily::OneInForecasterSelf,
-		] {
+		for family in SingleFamily::ALL {
 			SingleRegrets::<T>::remove((topic_id, family));
 		}
-		for family in [
-			PairFamily::OneOutInfererInferer,
-			PairFamily::OneOutInfererForecaster,
-			PairFamily::OneOutForecasterInferer,
-			PairFamily::OneOutForecasterForecaster,
-			PairFamily::OneInForecasterInferer,
-		] {
+		for family in PairFamily::ALL {
 			PairRegrets::<T>::remove((topic_id, family));
 		}
 		NetworkLosses::<T>::remove(topic_id);

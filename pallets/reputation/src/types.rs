@@ -110,6 +110,12 @@ pub enum SingleFamily {
 	OneInForecasterSelf,
 }
 
+impl SingleFamily {
+	/// Every single-actor family, in storage-key order.
+	pub const ALL: [Self; 4] =
+		[Self::Inferer, Self::Forecaster, Self::NaiveInferer, Self::OneInForecasterSelf];
+}
+
 /// The five regret families keyed by (withheld or one-in actor, actor) (spec 5.4).
 #[derive(
 	Clone,
@@ -136,6 +142,17 @@ pub enum PairFamily {
 	OneOutForecasterForecaster,
 	/// R⁺_{k,j}.
 	OneInForecasterInferer,
+}
+
+impl PairFamily {
+	/// Every pair family, in storage-key order.
+	pub const ALL: [Self; 5] = [
+		Self::OneOutInfererInferer,
+		Self::OneOutInfererForecaster,
+		Self::OneOutForecasterInferer,
+		Self::OneOutForecasterForecaster,
+		Self::OneInForecasterInferer,
+	];
 }
 
 /// A stored regret and the reputer nonce that last updated it (spec 5.4 "timestamp N").

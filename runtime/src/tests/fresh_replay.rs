@@ -189,12 +189,7 @@ fn record_settlement(s: &mut Sheets, row: usize, topic: u64, judged: BlockNumber
 	}
 	// The regrets this settlement updated (stored with its nonce).
 	let ni = s.shape.inferers;
-	for family in [
-		SingleFamily::Inferer,
-		SingleFamily::Forecaster,
-		SingleFamily::NaiveInferer,
-		SingleFamily::OneInForecasterSelf,
-	] {
+	for family in SingleFamily::ALL {
 		for (a, r) in pallet_reputation::SingleRegrets::<Runtime>::get((topic, family)) {
 			if r.nonce != judged {
 				continue;
@@ -211,13 +206,7 @@ fn record_settlement(s: &mut Sheets, row: usize, topic: u64, judged: BlockNumber
 			s.put(row, column, r.value);
 		}
 	}
-	for family in [
-		PairFamily::OneOutInfererInferer,
-		PairFamily::OneOutInfererForecaster,
-		PairFamily::OneOutForecasterInferer,
-		PairFamily::OneOutForecasterForecaster,
-		PairFamily::OneInForecasterInferer,
-	] {
+	for family in PairFamily::ALL {
 		for ((first, second), r) in pallet_reputation::PairRegrets::<Runtime>::get((topic, family))
 		{
 			if r.nonce != judged {
