@@ -33,11 +33,13 @@ pub mod rewards;
 mod tests;
 mod topic_removal;
 pub mod types;
+pub mod validator_rewards;
 pub mod weights;
 
 pub use allora_math::Fixed;
 pub use pallet::*;
 pub use types::*;
+pub use validator_rewards::{PayFromPot, PotEraPayout};
 pub use weights::WeightInfo;
 
 // The FRAME macros expand storage and genesis code with `expect`; the lint stays denied in
@@ -48,7 +50,7 @@ pub mod pallet {
 	use super::*;
 	use frame_support::{
 		pallet_prelude::*,
-		traits::fungible::{Inspect, Mutate},
+		traits::fungible::{Balanced, Inspect, Mutate},
 		PalletId,
 	};
 	use frame_system::pallet_prelude::*;
@@ -69,7 +71,7 @@ pub mod pallet {
 		frame_system::Config<RuntimeEvent: From<Event<Self>>> + pallet_reputation::Config
 	{
 		/// The ALLO currency (base units).
-		type Currency: Mutate<Self::AccountId, Balance = u128>;
+		type Currency: Mutate<Self::AccountId, Balance = u128> + Balanced<Self::AccountId>;
 		/// Who may change the mint parameters and force a recalculation (Root until
 		/// referenda).
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
@@ -79,6 +81,15 @@ pub mod pallet {
 		/// Derives the validator pot: the validators' share of every block emission.
 		#[pallet::constant]
 		type ValidatorPotPalletId: Get<PalletId>;
+		/// The validators' and nominators' stake: counted in N_staked (spec 8.3) beside the
+		/// reputers' stake.
+		type ValidatorStake: Get<u128>;
+		/// The staking era in progress (for the events of the validator rewards).
+		type ActiveEra: Get<Option<u32>>;
+		/// How many ended eras can still be paid (`pallet-staking`'s history depth + 1): the
+		/// validator pot keeps each era's payout that long. At least 1.
+		#[pallet::constant]
+		type ClaimableEras: Get<u32>;
 		/// Storage bound: scores kept per (topic, role) for the σ window of spec 6.4.
 		#[pallet::constant]
 		type MaxScoreSamples: Get<u32>;
@@ -150,6 +161,12 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type ForecasterScoreRatio<T> = StorageMap<_, Blake2_128Concat, TopicId, Fixed, ValueQuery>;
 
+	/// The validator pot's payout of each era still claimable, oldest first, with what
+	/// `payout_stakers` has paid of it (attributed first in, first out).
+	#[pallet::storage]
+	pub type ValidatorEraCommitments<T: Config> =
+		StorageValue<_, BoundedVec<EraCommitment, T::ClaimableEras>, ValueQuery>;
+
 	/// The topic's latest paid round.
 	#[pallet::storage]
 	pub type LastRewards<T: Config> = StorageMap<_, Blake2_128Concat, TopicId, TopicRewardsOf<T>>;
@@ -217,6 +234,15 @@ pub mod pallet {
 		},
 		/// A settled round was not paid (nothing was changed by the reward step).
 		RewardsSkipped { topic_id: TopicId, nonce: BlockNumberFor<T>, reason: SkipReason },
+		/// An era ended: `amount` of the validator pot is its payout (`payout_stakers`);
+		/// `outstanding` stays reserved for earlier eras still claimable.
+		ValidatorEraPayout { era: u32, amount: u128, outstanding: u128 },
+		/// An era's payout left the claimable window with `unpaid` not paid (rounding dust,
+		/// unclaimed rewards): it stays in the pot and goes to the next era's payout.
+		ValidatorRewardsExpired { era: u32, unpaid: u128 },
+		/// A staking payout could not be withdrawn from the pot (never expected: the
+		/// commitments reserve every claimable payout); the deposit stands.
+		ValidatorPotShortfall { amount: u128 },
 	}
 
 	#[pallet::error]
@@ -235,6 +261,10 @@ pub mod pallet {
 		#[cfg(feature = "try-runtime")]
 		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
 			Self::do_try_state()
+		}
+
+		fn integrity_test() {
+			assert!(T::ClaimableEras::get() >= 1, "ClaimableEras must be at least 1");
 		}
 	}
 
@@ -370,6 +400,10 @@ pub mod pallet {
 			for (_, r) in LastRewards::<T>::iter() {
 				ensure!(r.paid.saturating_add(r.dust) == r.topic_reward, "reward not conserved");
 			}
+			ensure!(
+				Self::validator_pot_available() >= Self::validator_rewards_outstanding(),
+				"the validator pot holds less than the claimable era payouts"
+			);
 			Ok(())
 		}
 	}

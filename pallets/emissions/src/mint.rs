@@ -112,7 +112,8 @@ impl<T: Config> Pallet<T> {
 		let n: u64 = now.saturated_into();
 		let months = n.checked_div(u64::from(blocks_per_month.max(1))).unwrap_or(0);
 		SupplySnapshot {
-			staked: pallet_stake::TotalStake::<T>::get(),
+			staked: pallet_stake::TotalStake::<T>::get()
+				.saturating_add(<T::ValidatorStake as frame_support::traits::Get<u128>>::get()),
 			locked: params.locked(u32::try_from(months).unwrap_or(u32::MAX)),
 			minted: EcosystemMinted::<T>::get(),
 			ecosystem_balance: <T as Config>::Currency::balance(&Self::ecosystem_account()),

@@ -47,6 +47,10 @@ parameter_types! {
 	pub const PendingRewardsId: PalletId = PalletId(*b"pend/pdr");
 	pub const RewardsId: PalletId = PalletId(*b"rewa/rwd");
 	pub const ValidatorPotId: PalletId = PalletId(*b"vali/val");
+	/// The validators' and nominators' stake seen by the emission.
+	pub static ValidatorStake: u128 = 0;
+	/// The staking era the validator-reward events name.
+	pub static ActiveEra: Option<u32> = None;
 }
 
 impl pallet_topics::Config for Test {
@@ -104,6 +108,9 @@ impl pallet_emissions::Config for Test {
 	type GovernanceOrigin = frame_system::EnsureRoot<u64>;
 	type RewardsPalletId = RewardsId;
 	type ValidatorPotPalletId = ValidatorPotId;
+	type ValidatorStake = ValidatorStake;
+	type ActiveEra = ActiveEra;
+	type ClaimableEras = ConstU32<3>;
 	type MaxScoreSamples = ConstU32<16>;
 	type MaxTrackedActors = ConstU32<16>;
 	type WeightInfo = ();

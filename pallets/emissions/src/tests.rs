@@ -650,3 +650,114 @@ fn an_abandoned_topic_is_removed_with_all_its_state_for_its_deposit() {
 		Reputation::do_try_state().unwrap();
 	});
 }
+
+/// A staking payout as `pallet-staking` makes it: a deposit to `who` and the resulting debt
+/// handed to the `Reward` handler.
+fn staking_payout(who: u64, amount: u128) {
+	use frame_support::traits::{
+		fungible::Balanced, tokens::Precision, OnUnbalanced,
+	};
+	let debt = <Balances as Balanced<u64>>::deposit(&who, amount, Precision::Exact).unwrap();
+	PayFromPot::<Test>::on_unbalanced(debt);
+}
+
+fn pot() -> u128 {
+	Balances::balance(&Emissions::validator_pot())
+}
+
+/// Issue 13: an era's payout is the pot's uncommitted part; payouts come out of the pot
+/// (total issuance unchanged); expired unpaid parts return to the next era's payout.
+#[test]
+fn validator_eras_are_paid_from_the_pot_and_nothing_is_minted() {
+	use sp_staking::EraPayout;
+	new_test_ext().execute_with(|| {
+		run_to_block(5);
+		let ed = ExistentialDeposit::get();
+		let available = pot() - ed;
+		assert!(available > 0);
+		ActiveEra::set(Some(7));
+		let (payout, rest) = PotEraPayout::<Test>::era_payout(0, 0, 0);
+		assert_eq!((payout, rest), (available, 0));
+		assert!(events().contains(&Event::ValidatorEraPayout {
+			era: 7,
+			amount: available,
+			outstanding: 0
+		}));
+		// A second era without new emission has nothing to pay: the first is still owed.
+		ActiveEra::set(Some(8));
+		assert_eq!(PotEraPayout::<Test>::era_payout(0, 0, 0).0, 0);
+		assert_eq!(Emissions::validator_rewards_outstanding(), available);
+
+		// Staking pays 60 % of era 7 to account 50: the pot pays, issuance does not move.
+		let issuance = Balances::total_issuance();
+		let paid = available * 6 / 10;
+		staking_payout(50, paid);
+		assert_eq!(Balances::total_issuance(), issuance);
+		assert_eq!(free(50), paid);
+		assert_eq!(pot(), ed + available - paid);
+		assert_eq!(Emissions::validator_rewards_outstanding(), available - paid);
+		Emissions::do_try_state().unwrap();
+
+		// Era 9 commits nothing new; era 10 pushes era 7 out of the 3-era window: its unpaid
+		// 40 % is released and committed to era 10.
+		ActiveEra::set(Some(9));
+		assert_eq!(PotEraPayout::<Test>::era_payout(0, 0, 0).0, 0);
+		ActiveEra::set(Some(10));
+		let released = available - paid;
+		assert_eq!(PotEraPayout::<Test>::era_payout(0, 0, 0).0, released);
+		assert!(events().contains(&Event::ValidatorRewardsExpired { era: 7, unpaid: released }));
+		let eras: Vec<u32> =
+			ValidatorEraCommitments::<Test>::get().iter().map(|c| c.era).collect();
+		assert_eq!(eras, vec![8, 9, 10]);
+		// All of it can be paid, and nothing beyond it is ever in the pot's reach.
+		staking_payout(51, released);
+		assert_eq!(free(51), released);
+		assert_eq!(pot(), ed);
+		assert_eq!(Balances::total_issuance(), issuance);
+		assert_eq!(Emissions::validator_rewards_outstanding(), 0);
+		Emissions::do_try_state().unwrap();
+	});
+}
+
+/// Issue 13: payouts are attributed first in, first out, so an expiring era never releases
+/// more than it left unpaid, even when a later era was paid first.
+#[test]
+fn fifo_attribution_never_releases_what_a_later_era_still_owes() {
+	use sp_staking::EraPayout;
+	new_test_ext().execute_with(|| {
+		run_to_block(3);
+		ActiveEra::set(Some(1));
+		let c1 = PotEraPayout::<Test>::era_payout(0, 0, 0).0;
+		run_to_block(5);
+		ActiveEra::set(Some(2));
+		let c2 = PotEraPayout::<Test>::era_payout(0, 0, 0).0;
+		assert!(c1 > 0 && c2 > 0);
+		// Era 2's validators claim everything first; era 1's never claim.
+		staking_payout(60, c2);
+		// Two more eras push era 1 out: what it releases leaves era 2's claims covered.
+		ActiveEra::set(Some(3));
+		PotEraPayout::<Test>::era_payout(0, 0, 0);
+		ActiveEra::set(Some(4));
+		PotEraPayout::<Test>::era_payout(0, 0, 0);
+		assert!(Emissions::validator_pot_available() >= Emissions::validator_rewards_outstanding());
+		// The whole pot reached the validators or is still committed: nothing was lost.
+		let committed: u128 =
+			ValidatorEraCommitments::<Test>::get().iter().map(|c| c.committed - c.paid).sum();
+		assert_eq!(committed, Emissions::validator_pot_available());
+		assert_eq!(committed, c1);
+		Emissions::do_try_state().unwrap();
+	});
+}
+
+/// Issue 13: the validators' and nominators' stake counts in N_staked (spec 8.3).
+#[test]
+fn validator_stake_counts_in_the_staked_supply() {
+	new_test_ext().execute_with(|| {
+		let params = Params::<Test>::get();
+		let bpm = pallet_topics::Pallet::<Test>::params().blocks_per_month;
+		let before = Emissions::supply_snapshot(1, &params, bpm).staked;
+		ValidatorStake::set(5 * ALLO);
+		assert_eq!(Emissions::supply_snapshot(1, &params, bpm).staked, before + 5 * ALLO);
+		assert_eq!(before, pallet_stake::TotalStake::<Test>::get());
+	});
+}

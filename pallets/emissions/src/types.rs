@@ -393,3 +393,28 @@ pub enum RecalculationFailure {
 
 /// Why a round's reward step was skipped (defined with the reward step's other half).
 pub use pallet_reputation::SkipReason;
+
+/// The validator pot's payout of one era and what `payout_stakers` has paid of it.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+	Serialize,
+	Deserialize,
+)]
+pub struct EraCommitment {
+	/// The staking era.
+	pub era: u32,
+	/// Its payout (base units).
+	pub committed: u128,
+	/// Paid of it so far.
+	pub paid: u128,
+}
