@@ -7,7 +7,7 @@
 
 use crate::{
 	AccountId, BabeConfig, Balance, BalancesConfig, EmissionsConfig, RuntimeGenesisConfig,
-	SessionConfig, SessionKeys, SudoConfig, TopicsConfig, VestingConfig, ALLO,
+	SessionConfig, SessionKeys, StakingConfig, SudoConfig, TopicsConfig, VestingConfig, ALLO,
 	BABE_GENESIS_EPOCH_CONFIG,
 };
 use alloc::{vec, vec::Vec};
@@ -25,6 +25,15 @@ use sp_runtime::traits::AccountIdConversion;
 
 /// Balance of each funded development account: one million ALLO.
 pub const DEV_ENDOWMENT: Balance = 1_000_000 * ALLO;
+
+/// What each genesis validator bonds (out of its endowment): 5 000 ALLO.
+pub const GENESIS_VALIDATOR_BOND: Balance = 5_000 * ALLO;
+/// The smallest bond `validate` accepts: 1 000 ALLO.
+pub const MIN_VALIDATOR_BOND: Balance = 1_000 * ALLO;
+/// The smallest bond `nominate` accepts: 10 ALLO.
+pub const MIN_NOMINATOR_BOND: Balance = 10 * ALLO;
+/// Validators elected per era at genesis (governance raises it with `set_validator_count`).
+pub const GENESIS_VALIDATOR_COUNT: u32 = 10;
 
 /// A genesis validator: its stash/controller account and its session keys.
 pub struct GenesisValidator {
@@ -96,8 +105,9 @@ pub fn genesis_allocation(
 }
 
 /// The genesis configuration patch for a chain with these validators, funded accounts and
-/// optional sudo key. BABE and GRANDPA authorities come from the session keys; the funded
-/// accounts are paid out of the participants' allocation.
+/// optional sudo key. Each validator bonds [`GENESIS_VALIDATOR_BOND`] and is elected for the
+/// first era; BABE and GRANDPA authorities come from its session keys. The funded accounts are
+/// paid out of the participants' allocation.
 pub fn genesis_patch(
 	validators: Vec<GenesisValidator>,
 	endowed: Vec<(AccountId, Balance)>,
@@ -105,6 +115,13 @@ pub fn genesis_patch(
 ) -> Value {
 	let params = genesis_network_params();
 	let (balances, vesting) = genesis_allocation(endowed, params.blocks_per_month);
+	let stakers = validators
+		.iter()
+		.map(|v| {
+			let status = pallet_staking::StakerStatus::<AccountId>::Validator;
+			(v.account.clone(), v.account.clone(), GENESIS_VALIDATOR_BOND, status)
+		})
+		.collect::<Vec<_>>();
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig { balances },
 		vesting: VestingConfig { vesting },
@@ -121,6 +138,14 @@ pub fn genesis_patch(
 					(v.account.clone(), v.account, keys)
 				})
 				.collect::<Vec<_>>(),
+		},
+		staking: StakingConfig {
+			validator_count: GENESIS_VALIDATOR_COUNT,
+			minimum_validator_count: 1,
+			stakers,
+			min_validator_bond: MIN_VALIDATOR_BOND,
+			min_nominator_bond: MIN_NOMINATOR_BOND,
+			slash_reward_fraction: sp_runtime::Perbill::from_percent(10),
 		},
 		sudo: SudoConfig { key: sudo },
 		topics: TopicsConfig { params },

@@ -5,9 +5,9 @@
 //! ([`apis`]). This crate holds no business logic: mechanism math lives in `primitives/` and
 //! behaviour in `pallets/`.
 //!
-//! Consensus is BABE (block production) + GRANDPA (finality). Their authorities come from
-//! `pallet-session` keys `{babe, grandpa}` from genesis on, so that a staking-driven validator set
-//! can be added later without a consensus migration.
+//! Consensus is BABE (block production) + GRANDPA (finality). Their authorities are the
+//! `pallet-session` keys `{babe, grandpa}` of the validators `pallet-staking` elects each era
+//! (NPoS, sequential Phragmén); equivocations are reported as offences and slashed.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 // `construct_runtime!` does a lot of recursion and requires us to increase the limit.
@@ -23,6 +23,7 @@ extern crate alloc;
 #[macro_use]
 mod benchmarks;
 pub mod apis;
+pub mod bag_thresholds;
 pub mod configs;
 pub mod genesis_config_presets;
 pub mod token;
@@ -70,7 +71,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("allora"),
 	impl_name: alloc::borrow::Cow::Borrowed("allora-node"),
 	authoring_version: 1,
-	spec_version: 102,
+	spec_version: 103,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -179,7 +180,8 @@ pub type Executive = frame_executive::Executive<
 >;
 
 // Pallet indices are explicit and never reused: clients and stored calls depend on them.
-#[frame_support::runtime]
+// Hooks and genesis builds run in declaration order (`legacy_ordering`), not index order.
+#[frame_support::runtime(legacy_ordering)]
 mod runtime {
 	#[runtime::runtime]
 	#[runtime::derive(
@@ -210,6 +212,24 @@ mod runtime {
 
 	#[runtime::pallet_index(4)]
 	pub type TransactionPayment = pallet_transaction_payment;
+
+	// Validators by stake. Authorship, Staking, Offences and Historical run their hooks before
+	// Session (declaration order is hook order): a block's author is noted, and an era planned,
+	// before the session rotates.
+	#[runtime::pallet_index(15)]
+	pub type Authorship = pallet_authorship;
+
+	#[runtime::pallet_index(16)]
+	pub type Staking = pallet_staking;
+
+	#[runtime::pallet_index(17)]
+	pub type Offences = pallet_offences;
+
+	#[runtime::pallet_index(18)]
+	pub type Historical = pallet_session::historical;
+
+	#[runtime::pallet_index(19)]
+	pub type VoterList = pallet_bags_list<Instance1>;
 
 	#[runtime::pallet_index(5)]
 	pub type Session = pallet_session;
@@ -245,6 +265,9 @@ mod runtime {
 	// The emission and the reward step of each settled round (called by `Reputation`).
 	#[runtime::pallet_index(14)]
 	pub type Emissions = pallet_emissions;
+
+	#[runtime::pallet_index(20)]
+	pub type FastUnstake = pallet_fast_unstake;
 }
 
 #[cfg(test)]

@@ -101,7 +101,11 @@ fn development_preset_has_alice_as_sole_validator_and_sudo() {
 		);
 		assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 1);
 		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(alice.clone()));
-		assert_eq!(Balances::free_balance(&alice), DEV_ENDOWMENT);
+		// Alice's genesis bond is held (staked) out of her endowment.
+		let bond = genesis_config_presets::GENESIS_VALIDATOR_BOND;
+		assert_eq!(Balances::free_balance(&alice), DEV_ENDOWMENT - bond);
+		assert_eq!(<Balances as frame_support::traits::fungible::Inspect<_>>::total_balance(&alice), DEV_ENDOWMENT);
+		assert_eq!(pallet_staking::Ledger::<Runtime>::get(&alice).map(|l| l.active), Some(bond));
 		// The genesis allocation (64.05 % of the max supply: everything but the ecosystem's
 		// share) plus the existential deposits that keep the ecosystem account, the
 		// delegators' pending-rewards account, the reward treasury and the validator pot
@@ -259,6 +263,7 @@ fn runtime_version_is_allora() {
 mod fresh_replay;
 mod fuzz;
 mod replay;
+mod staking;
 mod worst_case_block;
 
 mod mechanism {

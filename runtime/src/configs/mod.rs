@@ -1,5 +1,8 @@
 //! Configuration of every pallet of the runtime.
 
+mod staking;
+pub use staking::*;
+
 use frame_support::{
 	derive_impl,
 	dispatch::DispatchClass,
@@ -92,10 +95,12 @@ impl frame_system::Config for Runtime {
 parameter_types! {
 	pub const EpochDuration: u64 = EPOCH_DURATION_IN_SLOTS;
 	pub const ExpectedBlockTime: u64 = MILLI_SECS_PER_BLOCK;
-	/// Upper bound of the validator set; sized for the staking that comes later.
+	/// Upper bound of the validator set (and of `pallet-staking`'s `MaxValidatorSet`).
 	pub const MaxAuthorities: u32 = 100;
-	pub const MaxNominators: u32 = 0;
-	pub const MaxSetIdSessionEntries: u64 = 0;
+	/// Nominators of one validator in an equivocation's exposure: one exposure page.
+	pub const MaxNominators: u32 = MaxExposurePageSize::get();
+	/// GRANDPA set ids kept for equivocation proofs: every session that can still be slashed.
+	pub const MaxSetIdSessionEntries: u64 = BondingDuration::get() as u64 * SessionsPerEra::get() as u64;
 }
 
 impl pallet_babe::Config for Runtime {
@@ -107,10 +112,10 @@ impl pallet_babe::Config for Runtime {
 	type WeightInfo = ();
 	type MaxAuthorities = MaxAuthorities;
 	type MaxNominators = MaxNominators;
-	// Equivocation reports need a historical session proof; they come with staking, which is
-	// what can slash. Until then no key-ownership proof can be built and none is accepted.
-	type KeyOwnerProof = sp_core::Void;
-	type EquivocationReportSystem = ();
+	// Equivocations are proven against the historical session and reported as offences.
+	type KeyOwnerProof = sp_session::MembershipProof;
+	type EquivocationReportSystem =
+		pallet_babe::EquivocationReportSystem<Self, crate::Offences, crate::Historical, ReportLongevity>;
 }
 
 impl pallet_grandpa::Config for Runtime {
@@ -119,8 +124,13 @@ impl pallet_grandpa::Config for Runtime {
 	type MaxAuthorities = MaxAuthorities;
 	type MaxNominators = MaxNominators;
 	type MaxSetIdSessionEntries = MaxSetIdSessionEntries;
-	type KeyOwnerProof = sp_core::Void;
-	type EquivocationReportSystem = ();
+	type KeyOwnerProof = sp_session::MembershipProof;
+	type EquivocationReportSystem = pallet_grandpa::EquivocationReportSystem<
+		Self,
+		crate::Offences,
+		crate::Historical,
+		ReportLongevity,
+	>;
 }
 
 impl pallet_timestamp::Config for Runtime {
@@ -187,8 +197,7 @@ parameter_types! {
 /// Transaction fees and tips are never burned: they go to the ecosystem account, which the
 /// emission pays out first (spec 8.2: fees before any mint), so every fee returns to the
 /// network's participants as rewards and lowers the next mint. Block authors receive nothing
-/// from fees until validator staking (issue 13) adds pallet-authorship; they are paid from the
-/// validator pot instead.
+/// from fees: validators are paid from the validator pot by era points.
 impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type OnChargeTransaction = FungibleAdapter<
@@ -220,11 +229,13 @@ impl pallet_session::Config for Runtime {
 	type ValidatorIdOf = ConvertInto;
 	type ShouldEndSession = Babe;
 	type NextSessionRotation = Babe;
-	// The validator set is fixed at genesis until staking provides a session manager.
-	type SessionManager = ();
+	// Staking elects the validators of each era; the historical pallet records every
+	// session's set for equivocation proofs.
+	type SessionManager = pallet_session::historical::NoteHistoricalRoot<Self, crate::Staking>;
 	type SessionHandler = <SessionKeys as OpaqueKeys>::KeyTypeIdProviders;
 	type Keys = SessionKeys;
-	type DisablingStrategy = ();
+	// An offender is disabled (stops authoring) until the era ends, at most a third of the set.
+	type DisablingStrategy = pallet_session::disabling::UpToLimitWithReEnablingDisablingStrategy;
 	type WeightInfo = pallet_session::weights::SubstrateWeight<Runtime>;
 	type Currency = Balances;
 	type KeyDeposit = SessionKeyDeposit;
@@ -331,6 +342,9 @@ impl pallet_emissions::Config for Runtime {
 	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
 	type RewardsPalletId = RewardsPalletId;
 	type ValidatorPotPalletId = ValidatorPotPalletId;
+	type ValidatorStake = ActiveEraStake;
+	type ActiveEra = ActiveEraIndex;
+	type ClaimableEras = ClaimableEras;
 	// Above `max_samples_to_scale_scores` (10) with room for governance to raise it.
 	type MaxScoreSamples = ConstU32<64>;
 	// MaxWorkersPerTopic.

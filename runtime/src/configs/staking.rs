@@ -1,0 +1,194 @@
+//! Validators by stake (issue 13): NPoS with `pallet-staking`, the session manager, historical
+//! sessions for equivocation proofs, era points for block authors, offences that slash, the
+//! voter list and fast unstaking. Era rewards come from the validator pot (`pallet-emissions`),
+//! never from minting. The choices are justified in `runtime/README.md` ("Staking").
+
+use super::*;
+use crate::{Babe, Session, Staking, Timestamp, VoterList, EPOCH_DURATION_IN_BLOCKS};
+use frame_election_provider_support::{
+	bounds::{ElectionBounds, ElectionBoundsBuilder},
+	onchain, SequentialPhragmen,
+};
+use frame_support::traits::{tokens::imbalance::ResolveTo, Nothing};
+use sp_staking::{EraIndex, SessionIndex};
+
+parameter_types! {
+	/// An era is six sessions (six BABE epochs): six hours.
+	pub const SessionsPerEra: SessionIndex = 6;
+	/// Unbonded stake stays locked (and slashable) for 28 eras: one week.
+	pub const BondingDuration: EraIndex = 28;
+	/// A slash is applied 27 eras after its era: governance (`AdminOrigin`) can cancel it in
+	/// that time. Less than the bonding duration, so the offender is still bonded.
+	pub const SlashDeferDuration: EraIndex = 27;
+	/// Eras whose rewards can still be claimed with `payout_stakers`: 21 days.
+	pub const HistoryDepth: u32 = 84;
+	/// The validator pot keeps each era's payout while it can be claimed.
+	pub const ClaimableEras: u32 = 85;
+	/// Nominators paid per `payout_stakers` call (one page of an exposure).
+	pub const MaxExposurePageSize: u32 = 256;
+	/// At most `MaxAuthorities` validators; governance sets the count below it.
+	pub const MaxValidatorSet: u32 = MaxAuthorities::get();
+	/// Unbonding requests an account may have in flight.
+	pub const MaxUnlockingChunks: u32 = 32;
+	/// The voters (nominators and validators, by stake, from the voter list) and the
+	/// candidates an election reads.
+	pub ElectionBoundsOnChain: ElectionBounds = ElectionBoundsBuilder::default()
+		.voters_count(MaxElectingVoters::get().into())
+		.targets_count(MaxElectableTargets::get().into())
+		.build();
+	/// The election reads the 10 000 largest voters.
+	pub const MaxElectingVoters: u32 = 10_000;
+	/// The election reads up to 1 000 validator candidates.
+	pub const MaxElectableTargets: u32 = 1_000;
+	/// An equivocation report is valid for as long as the offender may still be slashed.
+	pub const ReportLongevity: u64 = BondingDuration::get() as u64
+		* SessionsPerEra::get() as u64
+		* EPOCH_DURATION_IN_BLOCKS as u64;
+	/// The voter list's bags.
+	pub const BagThresholds: &'static [u64] = &crate::bag_thresholds::THRESHOLDS;
+	/// Held while a fast-unstake request waits; lost if the account was exposed.
+	pub const FastUnstakeDeposit: Balance = ALLO;
+}
+
+/// The on-chain election: sequential Phragmén over the bounded snapshot, run at the session
+/// that plans a new era.
+pub struct OnChainSeqPhragmen;
+impl onchain::Config for OnChainSeqPhragmen {
+	type System = Runtime;
+	type Solver = SequentialPhragmen<AccountId, sp_runtime::Perbill>;
+	type DataProvider = Staking;
+	type WeightInfo = frame_election_provider_support::weights::SubstrateWeight<Runtime>;
+	type MaxBackersPerWinner = MaxElectingVoters;
+	type MaxWinnersPerPage = MaxValidatorSet;
+	type Bounds = ElectionBoundsOnChain;
+	type Sort = frame_support::traits::ConstBool<true>;
+}
+
+/// The sizes `pallet-staking`'s benchmarks run at.
+pub struct StakingBenchmarkingConfig;
+impl pallet_staking::BenchmarkingConfig for StakingBenchmarkingConfig {
+	type MaxNominators = ConstU32<1000>;
+	type MaxValidators = ConstU32<100>;
+}
+
+impl pallet_staking::Config for Runtime {
+	type OldCurrency = Balances;
+	type Currency = Balances;
+	type CurrencyBalance = Balance;
+	type UnixTime = Timestamp;
+	type CurrencyToVote = sp_staking::currency_to_vote::U128CurrencyToVote;
+	type ElectionProvider = onchain::OnChainExecution<OnChainSeqPhragmen>;
+	type GenesisElectionProvider = onchain::OnChainExecution<OnChainSeqPhragmen>;
+	type NominationsQuota = pallet_staking::FixedNominationsQuota<16>;
+	type HistoryDepth = HistoryDepth;
+	// The era payout leaves no "rest" (`PotEraPayout` returns 0); if governance ever caps
+	// `MaxStakedRewards`, the issued difference is dropped again (burned), so nothing is minted.
+	type RewardRemainder = ();
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	// Slashed stake goes to the ecosystem account, whose balance the emission pays out first.
+	type Slash = ResolveTo<EcosystemAccount, Balances>;
+	// Rewards are withdrawn from the validator pot: `payout_stakers` mints nothing.
+	type Reward = pallet_emissions::PayFromPot<Runtime>;
+	type SessionsPerEra = SessionsPerEra;
+	type BondingDuration = BondingDuration;
+	type SlashDeferDuration = SlashDeferDuration;
+	// Root until the referenda issue wires a staking-admin track.
+	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
+	type SessionInterface = Self;
+	type EraPayout = pallet_emissions::PotEraPayout<Runtime>;
+	type NextNewSession = Session;
+	type MaxExposurePageSize = MaxExposurePageSize;
+	type MaxValidatorSet = MaxValidatorSet;
+	type VoterList = VoterList;
+	type TargetList = pallet_staking::UseValidatorsMap<Self>;
+	type MaxUnlockingChunks = MaxUnlockingChunks;
+	type MaxControllersInDeprecationBatch = ConstU32<100>;
+	type EventListeners = ();
+	type Filter = Nothing;
+	type BenchmarkingConfig = StakingBenchmarkingConfig;
+	type WeightInfo = pallet_staking::weights::SubstrateWeight<Runtime>;
+}
+
+/// The voter list: nominators and validators in 200 bags by stake, so an election reads the
+/// largest `MaxElectingVoters` without sorting every voter.
+impl pallet_bags_list::Config<pallet_bags_list::Instance1> for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type ScoreProvider = Staking;
+	type BagThresholds = BagThresholds;
+	// Accounts are re-bagged by `rebag` calls (anyone may send them), not in a hook.
+	type MaxAutoRebagPerBlock = ConstU32<0>;
+	type Score = frame_election_provider_support::VoteWeight;
+	type WeightInfo = pallet_bags_list::weights::SubstrateWeight<Runtime>;
+}
+
+/// Historical sessions: the validator set of every session still slashable, so BABE and
+/// GRANDPA equivocation reports can prove key ownership.
+impl pallet_session::historical::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type FullIdentification = ();
+	type FullIdentificationOf = pallet_staking::UnitIdentificationOf<Self>;
+}
+
+/// Era points for block authors (20 per block, `pallet-staking`'s `EventHandler`).
+impl pallet_authorship::Config for Runtime {
+	type FindAuthor = pallet_session::FindAccountFromAuthorIndex<Self, Babe>;
+	type EventHandler = Staking;
+}
+
+/// Offences (BABE and GRANDPA equivocations) are reported to staking, which slashes.
+impl pallet_offences::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type IdentificationTuple = pallet_session::historical::IdentificationTuple<Self>;
+	type OnOffenceHandler = Staking;
+}
+
+/// Unbonding in one era for stake that was not exposed in the last `BondingDuration` eras.
+impl pallet_fast_unstake::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type Deposit = FastUnstakeDeposit;
+	type ControlOrigin = frame_system::EnsureRoot<AccountId>;
+	type BatchSize = ConstU32<16>;
+	type Staking = Staking;
+	type MaxErasToCheckPerBlock = ConstU32<1>;
+	type WeightInfo = pallet_fast_unstake::weights::SubstrateWeight<Runtime>;
+}
+
+/// The validators' and nominators' stake for the emission's N_staked: the total exposed in
+/// the active era.
+pub struct ActiveEraStake;
+impl frame_support::traits::Get<u128> for ActiveEraStake {
+	fn get() -> u128 {
+		pallet_staking::ActiveEra::<Runtime>::get()
+			.map(|era| pallet_staking::ErasTotalStake::<Runtime>::get(era.index))
+			.unwrap_or_default()
+	}
+}
+
+/// The active staking era's index.
+pub struct ActiveEraIndex;
+impl frame_support::traits::Get<Option<u32>> for ActiveEraIndex {
+	fn get() -> Option<u32> {
+		pallet_staking::ActiveEra::<Runtime>::get().map(|era| era.index)
+	}
+}
+
+/// Unsigned transactions from the runtime (equivocation reports of the BABE and GRANDPA
+/// workers).
+impl<C> frame_system::offchain::CreateTransactionBase<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	type Extrinsic = crate::UncheckedExtrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<C> frame_system::offchain::CreateBare<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	fn create_bare(call: RuntimeCall) -> crate::UncheckedExtrinsic {
+		crate::UncheckedExtrinsic::new_bare(call)
+	}
+}

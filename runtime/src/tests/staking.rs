@@ -1,0 +1,256 @@
+//! Validators by stake through the runtime (issue 13): the genesis validator, a new validator
+//! that bonds, sets keys and validates, a nominator, era rewards paid from the validator pot
+//! with nothing minted, a validator that chills, and a slash that is deferred, cancelled by
+//! governance or applied to the ecosystem account.
+
+use super::ext_for_preset;
+use crate::*;
+use codec::Encode;
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::{fungible::Inspect, Get, Hooks},
+};
+use pallet_staking::{RewardDestination, ValidatorPrefs};
+use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie};
+use sp_runtime::Perbill;
+use sp_staking::offence::{OffenceDetails, OnOffenceHandler};
+
+/// One block of what this test needs: the timestamp, the emission (which fills the pot),
+/// Alice's era points as the author, staking's start of an era.
+fn block() {
+	let n = System::block_number() + 1;
+	System::set_block_number(n);
+	pallet_timestamp::Now::<Runtime>::put(u64::from(n) * SLOT_DURATION);
+	Emissions::on_initialize(n);
+	<Staking as pallet_authorship::EventHandler<AccountId, BlockNumber>>::note_author(
+		Alice.to_account_id(),
+	);
+	Staking::on_finalize(n);
+}
+
+/// A session of three blocks, then its rotation (what BABE's epoch change triggers).
+fn session() {
+	for _ in 0..3 {
+		block();
+	}
+	Session::rotate_session();
+}
+
+/// Runs sessions until `era` is active.
+fn until_era(era: u32) {
+	while active_era() < era {
+		session();
+	}
+}
+
+fn active_era() -> u32 {
+	pallet_staking::ActiveEra::<Runtime>::get().map(|e| e.index).unwrap_or_default()
+}
+
+fn signed(k: sp_keyring::Sr25519Keyring) -> RuntimeOrigin {
+	RuntimeOrigin::signed(k.to_account_id())
+}
+
+fn free(k: sp_keyring::Sr25519Keyring) -> Balance {
+	Balances::balance(&k.to_account_id())
+}
+
+/// The development chain with a keystore, so session keys can be generated and proven.
+fn dev_ext() -> sp_io::TestExternalities {
+	let mut ext = ext_for_preset(sp_genesis_builder::DEV_RUNTIME_PRESET);
+	ext.register_extension(sp_keystore::KeystoreExt::new(
+		sp_keystore::testing::MemoryKeystore::new(),
+	));
+	ext.execute_with(|| block());
+	ext
+}
+
+/// A bond as an election exposes it: through the vote weight and back, at today's issuance.
+fn exposed(bond: Balance) -> Balance {
+	use sp_staking::currency_to_vote::{CurrencyToVote, U128CurrencyToVote};
+	let issuance = Balances::total_issuance();
+	U128CurrencyToVote::to_currency(U128CurrencyToVote::to_vote(bond, issuance).into(), issuance)
+}
+
+/// Charlie bonds, sets session keys (with their ownership proof) and validates.
+fn charlie_validates() {
+	let charlie = Charlie.to_account_id();
+	assert_ok!(Staking::bond(signed(Charlie), 2_000 * ALLO, RewardDestination::Stash));
+	let generated = SessionKeys::generate(&charlie.encode(), None);
+	assert_ok!(Session::set_keys(signed(Charlie), generated.keys, generated.proof.encode()));
+	let prefs = ValidatorPrefs { commission: Perbill::from_percent(10), blocked: false };
+	assert_ok!(Staking::validate(signed(Charlie), prefs));
+}
+
+#[test]
+fn the_genesis_validator_is_elected_by_its_stake() {
+	dev_ext().execute_with(|| {
+		let alice = Alice.to_account_id();
+		assert_eq!(active_era(), 0);
+		assert_eq!(Session::validators(), vec![alice.clone()]);
+		// Exposures are the bond through the vote weight (`U128CurrencyToVote`) and back.
+		let exposure = exposed(genesis_config_presets::GENESIS_VALIDATOR_BOND);
+		assert!(genesis_config_presets::GENESIS_VALIDATOR_BOND - exposure < ALLO / 1_000_000);
+		assert_eq!(
+			pallet_staking::ErasStakersOverview::<Runtime>::get(0, &alice).map(|e| e.total),
+			Some(exposure)
+		);
+		assert_eq!(pallet_staking::ValidatorCount::<Runtime>::get(), 10);
+		// The validators' stake counts in the emission's N_staked.
+		assert_eq!(<configs::ActiveEraStake as Get<u128>>::get(), exposure);
+		// Below the minimum bond nobody can validate.
+		assert_ok!(Staking::bond(signed(Bob), 999 * ALLO, RewardDestination::Stash));
+		assert_noop!(
+			Staking::validate(signed(Bob), ValidatorPrefs::default()),
+			pallet_staking::Error::<Runtime>::InsufficientBond
+		);
+	});
+}
+
+#[test]
+fn a_new_validator_is_elected_at_the_next_era_and_leaves_after_chilling() {
+	dev_ext().execute_with(|| {
+		let charlie = Charlie.to_account_id();
+		charlie_validates();
+		// Not before the next era.
+		session();
+		assert!(!Session::validators().contains(&charlie));
+		until_era(1);
+		// The set of era 1 takes effect at its first session.
+		session();
+		assert!(Session::validators().contains(&charlie), "elected: {:?}", Session::validators());
+		assert_eq!(Session::validators().len(), 2);
+		assert_ok!(Staking::chill(signed(Charlie)));
+		until_era(2);
+		session();
+		assert!(!Session::validators().contains(&charlie));
+		assert_eq!(Session::validators(), vec![Alice.to_account_id()]);
+	});
+}
+
+#[test]
+fn era_rewards_are_the_pot_paid_by_points_and_stake_and_nothing_is_minted() {
+	dev_ext().execute_with(|| {
+		let alice = Alice.to_account_id();
+		// Bob nominates Alice with 1 000 ALLO (rewards to his free balance).
+		assert_ok!(Staking::bond(signed(Bob), 1_000 * ALLO, RewardDestination::Stash));
+		assert_ok!(Staking::nominate(signed(Bob), vec![alice.clone().into()]));
+		until_era(1);
+		// Era 1 is the first with Bob in Alice's exposure.
+		let pot = Emissions::validator_pot();
+		let pot_before_era_2 = Emissions::validator_pot_available();
+		let outstanding_before = Emissions::validator_rewards_outstanding();
+		until_era(2);
+		let era_1 = pallet_staking::ErasValidatorReward::<Runtime>::get(1).expect("era 1 paid");
+		assert!(era_1 > 0);
+		// The era's payout is the pot's uncommitted part at the era's end.
+		assert!(era_1 >= pot_before_era_2.saturating_sub(outstanding_before));
+		assert_eq!(
+			Emissions::validator_rewards_outstanding(),
+			outstanding_before + era_1,
+			"era 1 committed on top of era 0's unclaimed payout"
+		);
+		let issuance = Balances::total_issuance();
+		let pot_balance = Balances::balance(&pot);
+		let total = |a: &AccountId| {
+			<Balances as frame_support::traits::fungible::Inspect<_>>::total_balance(a)
+		};
+		// Alice's genesis rewards compound into her bond (`Staked`), Bob's are free.
+		let (alice_before, bob_before) = (total(&alice), free(Bob));
+		assert_ok!(Staking::payout_stakers(signed(Charlie), alice.clone(), 1));
+		let to_alice = total(&alice) - alice_before;
+		let to_bob = free(Bob) - bob_before;
+		assert!(to_alice > 0 && to_bob > 0);
+		// Alice is the only author: the whole era goes to her exposure, by stake (0 % commission
+		// at genesis): Bob has 1 000 of 6 000.
+		assert_eq!(to_bob, Perbill::from_rational(1_000u32, 6_000) * era_1);
+		let dust = era_1 - to_alice - to_bob;
+		// Perbill rounding only (three products of ≤ 1e-9 relative error each).
+		assert!(dust <= 3 * (era_1 / 1_000_000_000) + 3, "rounding only: {dust}");
+		// Paid out of the pot; total issuance unchanged; never above the hard cap.
+		assert_eq!(Balances::balance(&pot), pot_balance - to_alice - to_bob);
+		assert_eq!(Balances::total_issuance(), issuance);
+		assert!(Balances::total_issuance() < pallet_emissions::HARD_CAP);
+		// A second claim pays nothing.
+		let again = Staking::payout_stakers(signed(Charlie), alice.clone(), 1);
+		assert_eq!(
+			again.map_err(|e| e.error),
+			Err(pallet_staking::Error::<Runtime>::AlreadyClaimed.into())
+		);
+		assert_eq!(total(&alice), alice_before + to_alice);
+		Emissions::do_try_state().unwrap();
+	});
+}
+
+/// Alice's offence in the active era, slashing `fraction` of her exposure.
+fn offence(fraction: Perbill) {
+	let alice = Alice.to_account_id();
+	let details = OffenceDetails { offender: (alice, ()), reporters: vec![] };
+	let session = Session::current_index();
+	<Staking as OnOffenceHandler<AccountId, (AccountId, ()), frame_support::weights::Weight>>::on_offence(
+		&[details],
+		&[fraction],
+		session,
+	);
+}
+
+fn unapplied() -> Vec<(u32, usize)> {
+	pallet_staking::UnappliedSlashes::<Runtime>::iter().map(|(era, s)| (era, s.len())).collect()
+}
+
+#[test]
+fn slashes_are_deferred_cancellable_by_governance_and_go_to_the_ecosystem() {
+	dev_ext().execute_with(|| {
+		let alice = Alice.to_account_id();
+		let eco = configs::EcosystemAccount::get();
+		until_era(1);
+		offence(Perbill::from_percent(10));
+		let queued = unapplied();
+		assert_eq!(queued.len(), 1, "deferred, not applied: {queued:?}");
+		let (apply_at, _) = queued[0];
+		// `pallet-staking` applies it at the start of era offence + deferral + 1.
+		assert_eq!(apply_at, 1 + configs::SlashDeferDuration::get() + 1);
+		// Only governance cancels.
+		assert_noop!(
+			Staking::cancel_deferred_slash(signed(Bob), apply_at, vec![0]),
+			sp_runtime::DispatchError::BadOrigin
+		);
+		assert_ok!(Staking::cancel_deferred_slash(RuntimeOrigin::root(), apply_at, vec![0]));
+		assert!(unapplied().iter().all(|(_, n)| *n == 0));
+
+		// A second offence in a later era is applied when its deferral ends.
+		until_era(2);
+		offence(Perbill::from_percent(10));
+		let (apply_at, _) = *unapplied().iter().find(|(_, n)| *n > 0).expect("queued");
+		let bonded = pallet_staking::Ledger::<Runtime>::get(&alice).expect("bonded").active;
+		until_era(apply_at - 1);
+		// The rotation that starts era `apply_at` applies the slash: compare around it.
+		let (eco_before, issuance) = loop {
+			for _ in 0..3 {
+				block();
+			}
+			let around = (Balances::balance(&eco), Balances::total_issuance());
+			Session::rotate_session();
+			if active_era() == apply_at {
+				break around;
+			}
+		};
+		let slashed = System::events()
+			.iter()
+			.find_map(|r| match &r.event {
+				RuntimeEvent::Staking(pallet_staking::Event::Slashed { staker, amount })
+					if *staker == alice =>
+					Some(*amount),
+				_ => None,
+			})
+			.expect("slashed");
+		let own = pallet_staking::ErasStakersOverview::<Runtime>::get(2, &alice).expect("exposed").own;
+		assert_eq!(slashed, Perbill::from_percent(10) * own);
+		let after = pallet_staking::Ledger::<Runtime>::get(&alice).expect("bonded").active;
+		assert!(bonded - after <= slashed);
+		// Moved to the ecosystem account (whose balance the emission pays out first), not
+		// burned: the total issuance did not change.
+		assert_eq!(Balances::balance(&eco), eco_before + slashed);
+		assert_eq!(Balances::total_issuance(), issuance);
+	});
+}
