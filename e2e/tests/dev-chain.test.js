@@ -115,3 +115,43 @@ test('a transfer from an account that cannot pay the fee is refused by the pool'
   assert.equal(await freeAt(api, pauper.address), 0n);
   assert.equal(await freeAt(api, bob.address), bobBefore);
 });
+
+test('staking as Polkadot.js Apps sees it: Alice validates, Bob bonds and nominates her', async () => {
+  const alice = keyring.addFromUri('//Alice');
+  const bob = keyring.addFromUri('//Bob');
+  // The genesis validator: bonded, validating, elected for the active era.
+  const active = (await api.query.staking.activeEra()).unwrap().index.toNumber();
+  const validators = (await api.query.session.validators()).map((v) => v.toString());
+  assert.deepEqual(validators, [alice.address]);
+  const ledger = (await api.query.staking.ledger(alice.address)).unwrap();
+  assert.equal(ledger.active.toBigInt(), 5000n * ALLO);
+  assert.ok((await api.query.staking.validators.entries()).some(([k]) => k.args[0].toString() === alice.address));
+  const overview = (await api.query.staking.erasStakersOverview(active, alice.address)).unwrap();
+  assert.ok(overview.total.toBigInt() > 4999n * ALLO);
+  assert.equal((await api.query.staking.validatorCount()).toNumber(), 10);
+  assert.equal((await api.query.staking.minValidatorBond()).toBigInt(), 1000n * ALLO);
+  // The runtime API the Staking tab calls.
+  assert.equal((await api.call.stakingApi.nominationsQuota(100n * ALLO)).toNumber(), 16);
+  assert.equal((await api.call.stakingApi.erasStakersPageCount(active, alice.address)).toNumber(), 1);
+
+  // Bob bonds 100 ALLO and nominates Alice in one batch.
+  const tx = api.tx.utility.batchAll([
+    api.tx.staking.bond(100n * ALLO, 'Stash'),
+    api.tx.staking.nominate([alice.address]),
+  ]);
+  const { events, dispatchError } = await sendAndWait(api, tx, bob);
+  assert.equal(dispatchError, undefined);
+  assert.ok(events.some(({ event }) => api.events.staking.Bonded.is(event)));
+  const nominations = (await api.query.staking.nominators(bob.address)).unwrap();
+  assert.deepEqual(nominations.targets.map((t) => t.toString()), [alice.address]);
+  // Below the nominator minimum (10 ALLO) nomination is refused with its error.
+  const eve = keyring.addFromUri('//Eve');
+  const small = api.tx.utility.batchAll([
+    api.tx.staking.bond(ALLO, 'Stash'),
+    api.tx.staking.nominate([alice.address]),
+  ]);
+  const refused = await sendAndWait(api, small, eve);
+  assert.ok(refused.dispatchError && refused.dispatchError.isModule);
+  assert.equal(api.registry.findMetaError(refused.dispatchError.asModule).name, 'InsufficientBond');
+  assert.ok((await api.query.staking.nominators(eve.address)).isNone);
+});

@@ -201,6 +201,10 @@ mod runtime {
 	#[runtime::pallet_index(0)]
 	pub type System = frame_system;
 
+	// The clock fixed at genesis (epoch length, sessions per era), read by BABE and Staking.
+	#[runtime::pallet_index(21)]
+	pub type Timing = pallet_timing;
+
 	#[runtime::pallet_index(1)]
 	pub type Timestamp = pallet_timestamp;
 

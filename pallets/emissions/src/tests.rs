@@ -654,9 +654,7 @@ fn an_abandoned_topic_is_removed_with_all_its_state_for_its_deposit() {
 /// A staking payout as `pallet-staking` makes it: a deposit to `who` and the resulting debt
 /// handed to the `Reward` handler.
 fn staking_payout(who: u64, amount: u128) {
-	use frame_support::traits::{
-		fungible::Balanced, tokens::Precision, OnUnbalanced,
-	};
+	use frame_support::traits::{fungible::Balanced, tokens::Precision, OnUnbalanced};
 	let debt = <Balances as Balanced<u64>>::deposit(&who, amount, Precision::Exact).unwrap();
 	PayFromPot::<Test>::on_unbalanced(debt);
 }
@@ -706,8 +704,7 @@ fn validator_eras_are_paid_from_the_pot_and_nothing_is_minted() {
 		let released = available - paid;
 		assert_eq!(PotEraPayout::<Test>::era_payout(0, 0, 0).0, released);
 		assert!(events().contains(&Event::ValidatorRewardsExpired { era: 7, unpaid: released }));
-		let eras: Vec<u32> =
-			ValidatorEraCommitments::<Test>::get().iter().map(|c| c.era).collect();
+		let eras: Vec<u32> = ValidatorEraCommitments::<Test>::get().iter().map(|c| c.era).collect();
 		assert_eq!(eras, vec![8, 9, 10]);
 		// All of it can be paid, and nothing beyond it is ever in the pot's reach.
 		staking_payout(51, released);

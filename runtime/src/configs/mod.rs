@@ -92,15 +92,27 @@ impl frame_system::Config for Runtime {
 	type ExtensionsWeightInfo = crate::weights::frame_system_extensions::WeightInfo<Runtime>;
 }
 
+/// The chain's clock: the epoch length and sessions per era of this chain's genesis (the
+/// defaults unless a test network's chain spec sets shorter ones).
+impl pallet_timing::Config for Runtime {
+	type DefaultEpochDuration = ConstU64<EPOCH_DURATION_IN_SLOTS>;
+	type DefaultSessionsPerEra = ConstU32<6>;
+	type MinEpochDuration = ConstU64<4>;
+	type MaxSessionsPerEra = ConstU32<6>;
+}
+
+/// BABE's epoch (and session) length: the genesis value of `pallet-timing`.
+pub type EpochDuration = pallet_timing::EpochDurationOf<Runtime>;
+
 parameter_types! {
-	pub const EpochDuration: u64 = EPOCH_DURATION_IN_SLOTS;
 	pub const ExpectedBlockTime: u64 = MILLI_SECS_PER_BLOCK;
 	/// Upper bound of the validator set (and of `pallet-staking`'s `MaxValidatorSet`).
 	pub const MaxAuthorities: u32 = 100;
 	/// Nominators of one validator in an equivocation's exposure: one exposure page.
 	pub const MaxNominators: u32 = MaxExposurePageSize::get();
-	/// GRANDPA set ids kept for equivocation proofs: every session that can still be slashed.
-	pub const MaxSetIdSessionEntries: u64 = BondingDuration::get() as u64 * SessionsPerEra::get() as u64;
+	/// GRANDPA set ids kept for equivocation proofs: every session that can still be slashed
+	/// (at most 6 sessions per era, `pallet-timing`'s maximum).
+	pub const MaxSetIdSessionEntries: u64 = BondingDuration::get() as u64 * 6;
 }
 
 impl pallet_babe::Config for Runtime {
@@ -114,8 +126,12 @@ impl pallet_babe::Config for Runtime {
 	type MaxNominators = MaxNominators;
 	// Equivocations are proven against the historical session and reported as offences.
 	type KeyOwnerProof = sp_session::MembershipProof;
-	type EquivocationReportSystem =
-		pallet_babe::EquivocationReportSystem<Self, crate::Offences, crate::Historical, ReportLongevity>;
+	type EquivocationReportSystem = pallet_babe::EquivocationReportSystem<
+		Self,
+		crate::Offences,
+		crate::Historical,
+		ReportLongevity,
+	>;
 }
 
 impl pallet_grandpa::Config for Runtime {

@@ -4,17 +4,15 @@
 //! never from minting. The choices are justified in `runtime/README.md` ("Staking").
 
 use super::*;
-use crate::{Babe, Session, Staking, Timestamp, VoterList, EPOCH_DURATION_IN_BLOCKS};
+use crate::{Babe, Session, Staking, Timestamp, VoterList};
 use frame_election_provider_support::{
 	bounds::{ElectionBounds, ElectionBoundsBuilder},
 	onchain, SequentialPhragmen,
 };
-use frame_support::traits::{tokens::imbalance::ResolveTo, Nothing};
-use sp_staking::{EraIndex, SessionIndex};
+use frame_support::traits::{tokens::imbalance::ResolveTo, Get, Nothing};
+use sp_staking::EraIndex;
 
 parameter_types! {
-	/// An era is six sessions (six BABE epochs): six hours.
-	pub const SessionsPerEra: SessionIndex = 6;
 	/// Unbonded stake stays locked (and slashable) for 28 eras: one week.
 	pub const BondingDuration: EraIndex = 28;
 	/// A slash is applied 27 eras after its era: governance (`AdminOrigin`) can cancel it in
@@ -41,14 +39,17 @@ parameter_types! {
 	/// The election reads up to 1 000 validator candidates.
 	pub const MaxElectableTargets: u32 = 1_000;
 	/// An equivocation report is valid for as long as the offender may still be slashed.
-	pub const ReportLongevity: u64 = BondingDuration::get() as u64
-		* SessionsPerEra::get() as u64
-		* EPOCH_DURATION_IN_BLOCKS as u64;
+	pub ReportLongevity: u64 = u64::from(BondingDuration::get())
+		.saturating_mul(u64::from(SessionsPerEra::get()))
+		.saturating_mul(EpochDuration::get());
 	/// The voter list's bags.
 	pub const BagThresholds: &'static [u64] = &crate::bag_thresholds::THRESHOLDS;
 	/// Held while a fast-unstake request waits; lost if the account was exposed.
 	pub const FastUnstakeDeposit: Balance = ALLO;
 }
+
+/// Sessions per era: six (six hours) unless the chain's genesis sets fewer (`pallet-timing`).
+pub type SessionsPerEra = pallet_timing::SessionsPerEraOf<Runtime>;
 
 /// The on-chain election: sequential Phragmén over the bounded snapshot, run at the session
 /// that plans a new era.

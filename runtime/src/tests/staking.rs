@@ -240,11 +240,14 @@ fn slashes_are_deferred_cancellable_by_governance_and_go_to_the_ecosystem() {
 			.find_map(|r| match &r.event {
 				RuntimeEvent::Staking(pallet_staking::Event::Slashed { staker, amount })
 					if *staker == alice =>
-					Some(*amount),
+				{
+					Some(*amount)
+				},
 				_ => None,
 			})
 			.expect("slashed");
-		let own = pallet_staking::ErasStakersOverview::<Runtime>::get(2, &alice).expect("exposed").own;
+		let own =
+			pallet_staking::ErasStakersOverview::<Runtime>::get(2, &alice).expect("exposed").own;
 		assert_eq!(slashed, Perbill::from_percent(10) * own);
 		let after = pallet_staking::Ledger::<Runtime>::get(&alice).expect("bonded").active;
 		assert!(bonded - after <= slashed);
@@ -252,5 +255,42 @@ fn slashes_are_deferred_cancellable_by_governance_and_go_to_the_ecosystem() {
 		// burned: the total issuance did not change.
 		assert_eq!(Balances::balance(&eco), eco_before + slashed);
 		assert_eq!(Balances::total_issuance(), issuance);
+	});
+}
+
+/// A test network's genesis (`pallet-timing`): 10-block epochs and 2-session eras, with the
+/// same runtime. BABE reports the short epoch to the node; staking starts eras every 2 sessions.
+#[test]
+fn a_test_network_genesis_sets_short_epochs_and_eras() {
+	use sp_consensus_babe::runtime_decl_for_babe_api::BabeApiV2;
+	let patch = genesis_config_presets::get_preset(&sp_genesis_builder::PresetId::from(
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET,
+	))
+	.expect("preset");
+	let mut patch: serde_json::Value = serde_json::from_slice(&patch).expect("JSON");
+	super::merge(
+		&mut patch,
+		serde_json::json!({ "timing": { "epochDuration": 10, "sessionsPerEra": 2 } }),
+	);
+	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).expect("default");
+	super::merge(&mut config, patch);
+	let mut ext = sp_io::TestExternalities::new_empty();
+	ext.execute_with(|| {
+		frame_support::genesis_builder_helper::build_state::<RuntimeGenesisConfig>(
+			serde_json::to_vec(&config).expect("serializes"),
+		)
+		.expect("builds");
+		assert_eq!(Runtime::configuration().epoch_length, 10);
+		assert_eq!(<configs::SessionsPerEra as Get<u32>>::get(), 2);
+		block();
+		assert_eq!(active_era(), 0);
+		session();
+		session();
+		assert_eq!(active_era(), 1, "an era is two sessions");
+	});
+	// The committed presets keep an hour and six sessions.
+	dev_ext().execute_with(|| {
+		assert_eq!(Runtime::configuration().epoch_length, u64::from(EPOCH_DURATION_IN_BLOCKS));
+		assert_eq!(<configs::SessionsPerEra as Get<u32>>::get(), 6);
 	});
 }

@@ -1,0 +1,68 @@
+//! Genesis sets the clock or keeps the defaults; a too-short epoch is refused.
+
+use crate as pallet_timing;
+use frame_support::{derive_impl, traits::ConstU32, traits::ConstU64, traits::Get};
+use sp_runtime::BuildStorage;
+
+type Block = frame_system::mocking::MockBlock<Test>;
+
+frame_support::construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Timing: pallet_timing,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+}
+
+impl pallet_timing::Config for Test {
+	type DefaultEpochDuration = ConstU64<600>;
+	type DefaultSessionsPerEra = ConstU32<6>;
+	type MinEpochDuration = ConstU64<4>;
+	type MaxSessionsPerEra = ConstU32<6>;
+}
+
+fn ext(epoch_duration: u64, sessions_per_era: u32) -> sp_io::TestExternalities {
+	RuntimeGenesisConfig {
+		system: Default::default(),
+		timing: pallet_timing::GenesisConfig {
+			epoch_duration,
+			sessions_per_era,
+			..Default::default()
+		},
+	}
+	.build_storage()
+	.unwrap()
+	.into()
+}
+
+#[test]
+fn an_empty_genesis_keeps_the_defaults() {
+	ext(0, 0).execute_with(|| {
+		assert_eq!(crate::EpochDurationOf::<Test>::get(), 600);
+		assert_eq!(crate::SessionsPerEraOf::<Test>::get(), 6);
+	});
+}
+
+#[test]
+fn a_test_network_sets_a_short_clock() {
+	ext(10, 2).execute_with(|| {
+		assert_eq!(crate::EpochDurationOf::<Test>::get(), 10);
+		assert_eq!(crate::SessionsPerEraOf::<Test>::get(), 2);
+	});
+}
+
+#[test]
+#[should_panic(expected = "genesis epoch duration 3 is below the minimum 4")]
+fn an_epoch_below_the_minimum_is_refused() {
+	let _ = ext(3, 2);
+}
+
+#[test]
+#[should_panic(expected = "genesis sessions per era 7 is above the maximum 6")]
+fn more_sessions_per_era_than_the_maximum_are_refused() {
+	let _ = ext(10, 7);
+}
