@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing the project needs on a fresh Debian machine, and nothing
 # that is already there: protoc and clang (apt), the pinned Rust toolchain with its wasm targets
-# and rust-src (rust-toolchain.toml, through rustup), and the end-to-end test's npm packages
-# (npm ci from e2e/package-lock.json). Safe to run again.
+# and rust-src (rust-toolchain.toml, through rustup), and the end-to-end and multi-validator
+# tests' npm packages (npm ci from e2e/ and zombienet/package-lock.json). Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,8 +25,10 @@ if ! command -v rustup >/dev/null 2>&1; then
 fi
 rustup toolchain install >/dev/null
 
-if [ ! -d e2e/node_modules ] || [ e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]; then
-	echo "setup: npm ci (e2e)"
-	(cd e2e && npm ci --no-audit --no-fund --loglevel=error)
-fi
+for dir in e2e zombienet; do
+	if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+		echo "setup: npm ci ($dir)"
+		(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+	fi
+done
 echo "setup: done"

@@ -31,6 +31,10 @@ chains="$(mktemp -d)"
 trap 'rm -rf "$chains"' EXIT
 (cd e2e && ALLORA_E2E_KEEP_CHAINS="$chains" npm test)
 
+# Multi-validator network tests: native nodes, a generated chain spec with short eras.
+echo "== multi-validator network (zombienet/)"
+(cd zombienet && npm test)
+
 # try-runtime (its own target directory: the feature must not reach the node's runtime): the
 # runtime upgrade and every block of the chain the end-to-end inference test ran, in the wasm.
 echo "== try-runtime (against the end-to-end inference test's dev chain)"
