@@ -390,7 +390,8 @@ impl_runtime_apis! {
 			use frame_support::traits::StorageInfoTrait;
 			use frame_system_benchmarking::{extensions::Pallet as SystemExtensionsBench, Pallet as SystemBench};
 			#[allow(unused_imports)]
-			use crate::{Balances, Emissions, Inference, Reputation, Stake, Sudo, Timestamp, Topics, Utility, Vesting};
+			use crate::{Balances, Emissions, Inference, Reputation, Stake, Sudo, Timestamp, Topics, Utility, Vesting, VoterList};
+			use pallet_election_provider_support_benchmarking::Pallet as ElectionProviderBench;
 
 			let mut list = Vec::<BenchmarkList>::new();
 			list_benchmarks!(list, extra);
@@ -404,7 +405,8 @@ impl_runtime_apis! {
 			use frame_support::traits::{TrackedStorageKey, WhitelistedStorageKeys};
 			use frame_system_benchmarking::{extensions::Pallet as SystemExtensionsBench, Pallet as SystemBench};
 			#[allow(unused_imports)]
-			use crate::{Balances, Emissions, Inference, Reputation, Stake, Sudo, Timestamp, Topics, Utility, Vesting};
+			use crate::{Balances, Emissions, Inference, Reputation, Stake, Sudo, Timestamp, Topics, Utility, Vesting, VoterList};
+			use pallet_election_provider_support_benchmarking::Pallet as ElectionProviderBench;
 
 			let whitelist: Vec<TrackedStorageKey> = crate::AllPalletsWithSystem::whitelisted_storage_keys();
 			let mut batches = Vec::<BenchmarkBatch>::new();

@@ -270,8 +270,7 @@ mod runtime {
 	#[runtime::pallet_index(14)]
 	pub type Emissions = pallet_emissions;
 
-	#[runtime::pallet_index(20)]
-	pub type FastUnstake = pallet_fast_unstake;
+	// Index 20 is reserved (it held pallet-fast-unstake in an unreleased build).
 }
 
 #[cfg(test)]

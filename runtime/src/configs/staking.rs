@@ -44,8 +44,6 @@ parameter_types! {
 		.saturating_mul(EpochDuration::get());
 	/// The voter list's bags.
 	pub const BagThresholds: &'static [u64] = &crate::bag_thresholds::THRESHOLDS;
-	/// Held while a fast-unstake request waits; lost if the account was exposed.
-	pub const FastUnstakeDeposit: Balance = ALLO;
 }
 
 /// Sessions per era: six (six hours) unless the chain's genesis sets fewer (`pallet-timing`).
@@ -58,7 +56,7 @@ impl onchain::Config for OnChainSeqPhragmen {
 	type System = Runtime;
 	type Solver = SequentialPhragmen<AccountId, sp_runtime::Perbill>;
 	type DataProvider = Staking;
-	type WeightInfo = frame_election_provider_support::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::frame_election_provider_support::WeightInfo<Runtime>;
 	type MaxBackersPerWinner = MaxElectingVoters;
 	type MaxWinnersPerPage = MaxValidatorSet;
 	type Bounds = ElectionBoundsOnChain;
@@ -120,7 +118,7 @@ impl pallet_bags_list::Config<pallet_bags_list::Instance1> for Runtime {
 	// Accounts are re-bagged by `rebag` calls (anyone may send them), not in a hook.
 	type MaxAutoRebagPerBlock = ConstU32<0>;
 	type Score = frame_election_provider_support::VoteWeight;
-	type WeightInfo = pallet_bags_list::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_bags_list::WeightInfo<Runtime>;
 }
 
 /// Historical sessions: the validator set of every session still slashable, so BABE and
@@ -142,18 +140,6 @@ impl pallet_offences::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type IdentificationTuple = pallet_session::historical::IdentificationTuple<Self>;
 	type OnOffenceHandler = Staking;
-}
-
-/// Unbonding in one era for stake that was not exposed in the last `BondingDuration` eras.
-impl pallet_fast_unstake::Config for Runtime {
-	type RuntimeEvent = RuntimeEvent;
-	type Currency = Balances;
-	type Deposit = FastUnstakeDeposit;
-	type ControlOrigin = frame_system::EnsureRoot<AccountId>;
-	type BatchSize = ConstU32<16>;
-	type Staking = Staking;
-	type MaxErasToCheckPerBlock = ConstU32<1>;
-	type WeightInfo = pallet_fast_unstake::weights::SubstrateWeight<Runtime>;
 }
 
 /// The validators' and nominators' stake for the emission's N_staked: the total exposed in

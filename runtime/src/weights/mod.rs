@@ -4,8 +4,10 @@
 
 pub mod block_weights;
 pub mod extrinsic_weights;
+pub mod frame_election_provider_support;
 pub mod frame_system;
 pub mod frame_system_extensions;
+pub mod pallet_bags_list;
 pub mod pallet_balances;
 pub mod pallet_sudo;
 pub mod pallet_timestamp;
