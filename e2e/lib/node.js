@@ -37,6 +37,42 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 process.on('exit', () => { for (const n of running) n.kill('SIGKILL'); });
 
 /**
+ * Spawns `allora-node` with `args`, keeps its last output, and resolves once its RPC server
+ * listens (rejects after 60 s or if it exits, killing it). The process is killed when the test
+ * runner exits; `stop(signal)` stops it (SIGINT: clean shutdown, SIGKILL: a crash).
+ */
+export async function spawnNode(args, label) {
+  const child = spawn(nodeBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  let log = '';
+  const onData = (d) => { log += d.toString(); if (log.length > 400_000) log = log.slice(-200_000); };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const proc = {
+    child,
+    log: () => log,
+    async stop(signal = 'SIGINT') {
+      running.delete(child);
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill(signal);
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+    },
+  };
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${label} did not start RPC in 60 s:\n${log.slice(-4000)}`)), 60_000);
+    const check = () => { if (/Running JSON-RPC server/.test(log)) { clearTimeout(timer); resolve(); } };
+    child.stdout.on('data', check);
+    child.stderr.on('data', check);
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${label} exited with ${code}:\n${log.slice(-4000)}`)); });
+  }).catch(async (e) => { await proc.stop('SIGKILL'); throw e; });
+  return proc;
+}
+
+/**
  * Starts `allora-node --dev` on free ports; resolves once its RPC server listens. With
  * `$ALLORA_E2E_KEEP_CHAINS` set, a node started with `keepAs` keeps its chain in
  * `$ALLORA_E2E_KEEP_CHAINS/<keepAs>` after it stops (the try-runtime step replays it).
@@ -60,38 +96,20 @@ export async function startDevNode(extraArgs = [], { keepAs } = {}) {
     '--no-telemetry', '--no-mdns', '--listen-addr', `/ip4/127.0.0.1/tcp/${p2pPort}`,
     ...extraArgs,
   ];
-  const child = spawn(nodeBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
-  let log = '';
-  const onData = (d) => { log += d.toString(); if (log.length > 200_000) log = log.slice(-100_000); };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
-
-  const node = {
-    child, rpcPort, promPort, basePath,
+  let proc;
+  try {
+    proc = await spawnNode(args, 'node');
+  } catch (e) {
+    if (!keep) rmSync(basePath, { recursive: true, force: true });
+    throw e;
+  }
+  return {
+    child: proc.child, rpcPort, promPort, basePath,
     url: `ws://127.0.0.1:${rpcPort}`,
-    log: () => log,
+    log: proc.log,
     async stop() {
-      running.delete(child);
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGINT');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await proc.stop('SIGINT');
       if (!keep) rmSync(basePath, { recursive: true, force: true });
     },
   };
-
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`node did not start RPC in 60 s:\n${log.slice(-4000)}`)), 60_000);
-    const check = () => {
-      if (/Running JSON-RPC server/.test(log)) { clearTimeout(timer); resolve(); }
-    };
-    child.stdout.on('data', check);
-    child.stderr.on('data', check);
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`node exited with ${code}:\n${log.slice(-4000)}`)); });
-  }).catch(async (e) => { await node.stop(); throw e; });
-  return node;
 }

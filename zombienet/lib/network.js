@@ -1,13 +1,13 @@
 // A local multi-validator network of allora-node processes (native, no containers): a chain
 // spec generated from the `local` preset with N genesis validators and a short clock, nodes
 // on free ports bootstrapped from the first one, and a guaranteed kill of everything started.
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { nodeBinary, freePort } from '../../e2e/lib/node.js';
+import { nodeBinary, freePort, spawnNode } from '../../e2e/lib/node.js';
 
 /** What each genesis validator bonds: the presets' 5 000 ALLO. */
 export const GENESIS_BOND = 5000n * 10n ** 18n;
@@ -15,12 +15,6 @@ export const GENESIS_BOND = 5000n * 10n ** 18n;
 // Node key of the first node and its libp2p peer id (a fixed test key, as in the README).
 const BOOT_KEY = '0000000000000000000000000000000000000000000000000000000000000001';
 const BOOT_PEER = '12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp';
-
-const running = new Set();
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, () => { for (const c of running) c.kill('SIGKILL'); process.exit(1); });
-}
-process.on('exit', () => { for (const c of running) c.kill('SIGKILL'); });
 
 /**
  * JSON with integers above 2^53 (balances in base units) kept exact: they are quoted with a
@@ -90,42 +84,24 @@ export async function startNode(network, name, { devKeys = true, basePath } = {}
   } else {
     args.push('--bootnodes', network.bootAddr);
   }
-  return spawnNode(network, name, args, rpcPort);
+  return launch(network, name, args, rpcPort);
 }
 
 /** Restarts a killed node with its arguments, database and keystore. */
 export function restartNode(network, node) {
-  return spawnNode(network, node.name, node.args, node.rpcPort);
+  return launch(network, node.name, node.args, node.rpcPort);
 }
 
-async function spawnNode(network, name, args, rpcPort) {
-  const child = spawn(nodeBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
-  let log = '';
-  const onData = (d) => { log += d.toString(); if (log.length > 400_000) log = log.slice(-200_000); };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
+async function launch(network, name, args, rpcPort) {
+  const proc = await spawnNode(args, name);
   const node = {
-    name, child, rpcPort, args,
+    name, rpcPort, args,
+    child: proc.child,
     url: `ws://127.0.0.1:${rpcPort}`,
-    log: () => log,
+    log: proc.log,
     /** Kills the process (SIGKILL: a crash, not a clean shutdown). */
-    async kill() {
-      running.delete(child);
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGKILL');
-        await exited;
-      }
-    },
+    kill: () => proc.stop('SIGKILL'),
   };
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start RPC in 60 s:\n${log.slice(-4000)}`)), 60_000);
-    const check = () => { if (/Running JSON-RPC server/.test(log)) { clearTimeout(timer); resolve(); } };
-    child.stdout.on('data', check);
-    child.stderr.on('data', check);
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${name} exited with ${code}:\n${log.slice(-4000)}`)); });
-  }).catch(async (e) => { await node.kill(); throw e; });
   network.nodes.set(name, node);
   return node;
 }

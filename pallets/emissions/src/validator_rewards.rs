@@ -54,9 +54,7 @@ impl<T: Config> Pallet<T> {
 
 	/// The committed and not yet paid part of every era still claimable.
 	pub fn validator_rewards_outstanding() -> u128 {
-		ValidatorEraCommitments::<T>::get()
-			.iter()
-			.fold(0u128, |acc, c| acc.saturating_add(c.committed.saturating_sub(c.paid)))
+		outstanding(&ValidatorEraCommitments::<T>::get())
 	}
 
 	/// Ends an era's accumulation: drops the commitment that left the claimable window (its
@@ -72,9 +70,7 @@ impl<T: Config> Pallet<T> {
 				Self::deposit_event(Event::ValidatorRewardsExpired { era: expired.era, unpaid });
 			}
 		}
-		let outstanding = commitments
-			.iter()
-			.fold(0u128, |acc, c| acc.saturating_add(c.committed.saturating_sub(c.paid)));
+		let outstanding = outstanding(&commitments);
 		let amount = Self::validator_pot_available().saturating_sub(outstanding);
 		// `window` ≤ the bound: there is room after the loop above.
 		let _ = commitments.try_push(crate::EraCommitment { era, committed: amount, paid: 0 });
@@ -117,4 +113,9 @@ impl<T: Config> Pallet<T> {
 			},
 		}
 	}
+}
+
+/// The unpaid part of `commitments`.
+fn outstanding(commitments: &[crate::EraCommitment]) -> u128 {
+	commitments.iter().fold(0u128, |acc, c| acc.saturating_add(c.committed.saturating_sub(c.paid)))
 }
