@@ -22,7 +22,7 @@ cargo test --release --locked --workspace
 # The runtime-facing mechanism crates must satisfy the workspace lints (no unwrap/expect/panic,
 # no unchecked indexing or arithmetic, no floats) mechanically.
 echo "== clippy (mechanism crates and pallets, lints as errors)"
-cargo clippy --release --locked -p allora-math -p allora-synthesis -p pallet-topics -p pallet-inference -p pallet-stake -p pallet-reputation -p pallet-emissions -p pallet-timing -- -D warnings
+cargo clippy --release --locked -p allora-math -p allora-synthesis -p pallet-topics -p pallet-inference -p pallet-stake -p pallet-reputation -p pallet-emissions -p pallet-timing -p pallet-governance-origins -- -D warnings
 
 echo "== end-to-end (Polkadot.js against allora-node --dev)"
 export ALLORA_NODE="$CARGO_TARGET_DIR/release/allora-node"

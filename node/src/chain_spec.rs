@@ -2,7 +2,7 @@
 //! public test network whose validator keys are derived from documented, well-known test seeds.
 
 use allora_runtime::{
-	genesis_config_presets::{genesis_patch, GenesisValidator},
+	genesis_config_presets::{genesis_patch, GenesisValidator, GovernanceGenesis},
 	AccountId, Balance, ALLO, SS58_PREFIX, TOKEN_DECIMALS, TOKEN_SYMBOL, WASM_BINARY,
 };
 use sc_service::{ChainType, Properties};
@@ -78,7 +78,8 @@ fn ed25519_public(seed: &str) -> Result<ed25519::Public, String> {
 }
 
 /// `testnet`: the public test network. Validators use the documented test seeds of
-/// [`testnet_validator_seed`]; there is no sudo key (governance comes with referenda).
+/// [`testnet_validator_seed`]; there is no sudo key: governance is by referenda in real time,
+/// and the technical committee is the test validators' accounts.
 pub fn testnet_chain_spec() -> Result<ChainSpec, String> {
 	let mut validators = Vec::new();
 	let mut endowed = Vec::new();
@@ -93,13 +94,15 @@ pub fn testnet_chain_spec() -> Result<ChainSpec, String> {
 		});
 	}
 	endowed.push((sr25519_public(&testnet_faucet_seed())?.into(), TESTNET_ENDOWMENT));
+	let committee = validators.iter().map(|v| v.account.clone()).collect();
+	let governance = GovernanceGenesis { committee, time_divisor: 0 };
 
 	Ok(ChainSpec::builder(wasm()?, None)
 		.with_name("Allora Testnet")
 		.with_id("allora_testnet")
 		.with_protocol_id("allora-testnet")
 		.with_chain_type(ChainType::Live)
-		.with_genesis_config_patch(genesis_patch(validators, endowed, None))
+		.with_genesis_config_patch(genesis_patch(validators, endowed, None, governance))
 		.with_properties(properties())
 		.build())
 }

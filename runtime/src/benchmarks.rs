@@ -20,6 +20,13 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_staking, Staking]
 	[pallet_bags_list, VoterList]
 	[frame_election_provider_support, ElectionProviderBench::<Runtime>]
+	[pallet_preimage, Preimage]
+	[pallet_scheduler, Scheduler]
+	[pallet_referenda, Referenda]
+	[pallet_conviction_voting, ConvictionVoting]
+	[pallet_whitelist, Whitelist]
+	[pallet_collective, TechnicalCommittee]
+	[pallet_treasury, Treasury]
 );
 
 // The defaults: `set_code` is benchmarked with the reference runtime blob shipped by

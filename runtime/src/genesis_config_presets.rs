@@ -1,14 +1,15 @@
 //! Genesis presets (sp-genesis-builder): `development` (Alice validates alone) and
 //! `local_testnet` (Alice and Bob validate). Both give Alice the sudo key; no other preset sets
-//! a sudo key. Both mint the genesis allocation of spec 8.1 (64.05 % of the max supply; the
+//! a sudo key. Alice, Bob and Charlie form the technical committee; the development preset
+//! divides every governance period by 14 400 (a day is a block) so referenda run in minutes. Both mint the genesis allocation of spec 8.1 (64.05 % of the max supply; the
 //! ecosystem's 35.95 % is minted over time by the emission): the foundation's 10 %, the
 //! participants' 5.5 % (the well-known dev accounts' endowments come out of it), and the
 //! investors', pre-seed investors' and team's shares vested per spec 8.4.
 
 use crate::{
 	AccountId, BabeConfig, Balance, BalancesConfig, EmissionsConfig, RuntimeGenesisConfig,
-	SessionConfig, SessionKeys, StakingConfig, SudoConfig, TopicsConfig, VestingConfig, ALLO,
-	BABE_GENESIS_EPOCH_CONFIG,
+	SessionConfig, SessionKeys, StakingConfig, SudoConfig, TechnicalCommitteeConfig, TimingConfig,
+	TopicsConfig, VestingConfig, ALLO, BABE_GENESIS_EPOCH_CONFIG, DAYS,
 };
 use alloc::{vec, vec::Vec};
 use allora_math::Fixed;
@@ -34,6 +35,17 @@ pub const MIN_VALIDATOR_BOND: Balance = 1_000 * ALLO;
 pub const MIN_NOMINATOR_BOND: Balance = 10 * ALLO;
 /// Validators elected per era at genesis (governance raises it with `set_validator_count`).
 pub const GENESIS_VALIDATOR_COUNT: u32 = 10;
+
+/// The development preset's governance time divisor: one day of governance time per block.
+pub const DEV_GOVERNANCE_TIME_DIVISOR: u32 = DAYS;
+
+/// Genesis governance: the technical committee and the governance time divisor.
+pub struct GovernanceGenesis {
+	/// Members of the technical committee (they can only whitelist calls).
+	pub committee: Vec<AccountId>,
+	/// Every governance period is divided by this (0 or 1: real time).
+	pub time_divisor: u32,
+}
 
 /// A genesis validator: its stash/controller account and its session keys.
 pub struct GenesisValidator {
@@ -104,14 +116,16 @@ pub fn genesis_allocation(
 	(balances, vesting)
 }
 
-/// The genesis configuration patch for a chain with these validators, funded accounts and
-/// optional sudo key. Each validator bonds [`GENESIS_VALIDATOR_BOND`] and is elected for the
-/// first era; BABE and GRANDPA authorities come from its session keys. The funded accounts are
-/// paid out of the participants' allocation.
+/// The genesis configuration patch for a chain with these validators, funded accounts,
+/// optional sudo key and governance. Each validator bonds [`GENESIS_VALIDATOR_BOND`] and is
+/// elected for the first era; BABE and GRANDPA authorities come from its session keys. The
+/// funded accounts are paid out of the participants' allocation; the foundation's allocation
+/// is the treasury.
 pub fn genesis_patch(
 	validators: Vec<GenesisValidator>,
 	endowed: Vec<(AccountId, Balance)>,
 	sudo: Option<AccountId>,
+	governance: GovernanceGenesis,
 ) -> Value {
 	let params = genesis_network_params();
 	let (balances, vesting) = genesis_allocation(endowed, params.blocks_per_month);
@@ -149,6 +163,8 @@ pub fn genesis_patch(
 		},
 		sudo: SudoConfig { key: sudo },
 		topics: TopicsConfig { params },
+		timing: TimingConfig { governance_time_divisor: governance.time_divisor },
+		technical_committee: TechnicalCommitteeConfig { members: governance.committee },
 	})
 }
 
@@ -166,16 +182,26 @@ fn dev_endowment() -> Vec<(AccountId, Balance)> {
 	Sr25519Keyring::iter().map(|k| (k.to_account_id(), DEV_ENDOWMENT)).collect()
 }
 
-/// `development`: Alice is the only validator and the sudo key.
+/// Alice, Bob and Charlie: the development chains' technical committee.
+fn dev_committee() -> Vec<AccountId> {
+	[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie]
+		.iter()
+		.map(|k| k.to_account_id())
+		.collect()
+}
+
+/// `development`: Alice is the only validator and the sudo key; governance periods are
+/// divided by [`DEV_GOVERNANCE_TIME_DIVISOR`].
 pub fn development_config_genesis() -> Value {
 	genesis_patch(
 		vec![dev_validator(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
 		dev_endowment(),
 		Some(Sr25519Keyring::Alice.to_account_id()),
+		GovernanceGenesis { committee: dev_committee(), time_divisor: DEV_GOVERNANCE_TIME_DIVISOR },
 	)
 }
 
-/// `local_testnet`: Alice and Bob validate; Alice is the sudo key.
+/// `local_testnet`: Alice and Bob validate; Alice is the sudo key; governance in real time.
 pub fn local_config_genesis() -> Value {
 	genesis_patch(
 		vec![
@@ -184,6 +210,7 @@ pub fn local_config_genesis() -> Value {
 		],
 		dev_endowment(),
 		Some(Sr25519Keyring::Alice.to_account_id()),
+		GovernanceGenesis { committee: dev_committee(), time_divisor: 0 },
 	)
 }
 

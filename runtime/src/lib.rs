@@ -71,7 +71,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("allora"),
 	impl_name: alloc::borrow::Cow::Borrowed("allora-node"),
 	authoring_version: 1,
-	spec_version: 103,
+	spec_version: 104,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -271,6 +271,32 @@ mod runtime {
 	pub type Emissions = pallet_emissions;
 
 	// Index 20 is reserved (it held pallet-fast-unstake in an unreleased build).
+
+	// Governance by referenda (issue 14). The treasury builds its genesis after Balances
+	// funded its account (the foundation's allocation).
+	#[runtime::pallet_index(22)]
+	pub type Preimage = pallet_preimage;
+
+	#[runtime::pallet_index(23)]
+	pub type Scheduler = pallet_scheduler;
+
+	#[runtime::pallet_index(24)]
+	pub type Origins = pallet_governance_origins;
+
+	#[runtime::pallet_index(25)]
+	pub type Referenda = pallet_referenda;
+
+	#[runtime::pallet_index(26)]
+	pub type ConvictionVoting = pallet_conviction_voting;
+
+	#[runtime::pallet_index(27)]
+	pub type Whitelist = pallet_whitelist;
+
+	#[runtime::pallet_index(28)]
+	pub type TechnicalCommittee = pallet_collective<Instance1>;
+
+	#[runtime::pallet_index(29)]
+	pub type Treasury = pallet_treasury;
 }
 
 #[cfg(test)]

@@ -180,7 +180,9 @@ fn local_testnet_preset_has_alice_and_bob_as_validators() {
 
 #[test]
 fn genesis_patch_without_sudo_sets_no_sudo_key() {
-	let patch = genesis_config_presets::genesis_patch(vec![], vec![], None);
+	let governance =
+		genesis_config_presets::GovernanceGenesis { committee: vec![], time_divisor: 0 };
+	let patch = genesis_config_presets::genesis_patch(vec![], vec![], None, governance);
 	assert_eq!(patch["sudo"]["key"], serde_json::Value::Null);
 	let dev = genesis_config_presets::development_config_genesis();
 	assert!(dev["sudo"]["key"].is_string());
@@ -268,6 +270,7 @@ fn runtime_version_is_allora() {
 mod fresh_replay;
 mod fuzz;
 mod replay;
+mod governance;
 mod staking;
 mod worst_case_block;
 

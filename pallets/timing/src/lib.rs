@@ -5,6 +5,10 @@
 //! 6 hours); a test network (the multi-validator tests of `zombienet/`) sets shorter ones in
 //! its chain spec and runs the same node binary. No call changes them: BABE cannot change its
 //! epoch length after genesis, and staking's eras are counted in sessions.
+//!
+//! It also holds the governance time divisor: every governance period (referendum tracks, vote
+//! locks, treasury spend periods, committee motions) is its production length divided by it,
+//! so a development chain runs a referendum in minutes with the production binary.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -38,6 +42,10 @@ pub mod pallet {
 		/// e.g. GRANDPA's set-id history, are sized for it).
 		#[pallet::constant]
 		type MaxSessionsPerEra: Get<u32>;
+		/// The largest governance time divisor a genesis may set (one day becomes one block at
+		/// 14 400 with 6-second blocks).
+		#[pallet::constant]
+		type MaxGovernanceTimeDivisor: Get<u32>;
 	}
 
 	/// The BABE epoch and session length in blocks (slots).
@@ -50,6 +58,10 @@ pub mod pallet {
 	pub type SessionsPerEra<T: Config> =
 		StorageValue<_, u32, ValueQuery, <T as Config>::DefaultSessionsPerEra>;
 
+	/// Every governance period is its production length divided by this (1 = real time).
+	#[pallet::storage]
+	pub type GovernanceTimeDivisor<T: Config> = StorageValue<_, u32, ValueQuery, ConstU32<1>>;
+
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
@@ -57,6 +69,8 @@ pub mod pallet {
 		pub epoch_duration: u64,
 		/// Sessions per era; 0 keeps the runtime's default.
 		pub sessions_per_era: u32,
+		/// Governance periods are divided by this; 0 or 1 keeps real time (production).
+		pub governance_time_divisor: u32,
 		#[serde(skip)]
 		pub _config: core::marker::PhantomData<T>,
 	}
@@ -93,6 +107,33 @@ pub mod pallet {
 				}
 				SessionsPerEra::<T>::put(self.sessions_per_era);
 			}
+			if self.governance_time_divisor > 1 {
+				if self.governance_time_divisor > T::MaxGovernanceTimeDivisor::get() {
+					panic!(
+						"genesis governance time divisor {} is above the maximum {}",
+						self.governance_time_divisor,
+						T::MaxGovernanceTimeDivisor::get()
+					);
+				}
+				GovernanceTimeDivisor::<T>::put(self.governance_time_divisor);
+			}
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// A governance period of `blocks` production blocks on this chain: divided by the
+		/// genesis divisor, never shorter than one block.
+		pub fn governance_period(blocks: u32) -> u32 {
+			let divisor = GovernanceTimeDivisor::<T>::get().max(1);
+			blocks.checked_div(divisor).unwrap_or(blocks).max(1)
+		}
+	}
+
+	/// A production governance period `P` (blocks) scaled for this chain, as a `Get`.
+	pub struct GovernancePeriod<T, P>(core::marker::PhantomData<(T, P)>);
+	impl<T: Config, P: Get<u32>, B: From<u32>> Get<B> for GovernancePeriod<T, P> {
+		fn get() -> B {
+			B::from(Pallet::<T>::governance_period(P::get()))
 		}
 	}
 

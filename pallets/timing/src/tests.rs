@@ -23,14 +23,20 @@ impl pallet_timing::Config for Test {
 	type DefaultSessionsPerEra = ConstU32<6>;
 	type MinEpochDuration = ConstU64<4>;
 	type MaxSessionsPerEra = ConstU32<6>;
+	type MaxGovernanceTimeDivisor = ConstU32<14_400>;
 }
 
 fn ext(epoch_duration: u64, sessions_per_era: u32) -> sp_io::TestExternalities {
+	ext_with_divisor(epoch_duration, sessions_per_era, 0)
+}
+
+fn ext_with_divisor(epoch_duration: u64, sessions_per_era: u32, divisor: u32) -> sp_io::TestExternalities {
 	RuntimeGenesisConfig {
 		system: Default::default(),
 		timing: pallet_timing::GenesisConfig {
 			epoch_duration,
 			sessions_per_era,
+			governance_time_divisor: divisor,
 			..Default::default()
 		},
 	}
@@ -65,4 +71,28 @@ fn an_epoch_below_the_minimum_is_refused() {
 #[should_panic(expected = "genesis sessions per era 7 is above the maximum 6")]
 fn more_sessions_per_era_than_the_maximum_are_refused() {
 	let _ = ext(10, 7);
+}
+
+#[test]
+fn governance_periods_are_real_time_unless_genesis_divides_them() {
+	type Day = ConstU32<14_400>;
+	ext(0, 0).execute_with(|| {
+		assert_eq!(crate::GovernanceTimeDivisor::<Test>::get(), 1);
+		assert_eq!(<crate::GovernancePeriod<Test, Day> as Get<u32>>::get(), 14_400);
+		assert_eq!(crate::Pallet::<Test>::governance_period(7 * 14_400), 100_800);
+	});
+	// A development chain: one day is one block, shorter periods never drop below one block.
+	ext_with_divisor(0, 0, 14_400).execute_with(|| {
+		assert_eq!(<crate::GovernancePeriod<Test, Day> as Get<u32>>::get(), 1);
+		assert_eq!(<crate::GovernancePeriod<Test, Day> as Get<u64>>::get(), 1);
+		assert_eq!(crate::Pallet::<Test>::governance_period(28 * 14_400), 28);
+		assert_eq!(crate::Pallet::<Test>::governance_period(600), 1);
+		assert_eq!(crate::Pallet::<Test>::governance_period(0), 1);
+	});
+}
+
+#[test]
+#[should_panic(expected = "genesis governance time divisor 14401 is above the maximum 14400")]
+fn a_governance_divisor_above_the_maximum_is_refused() {
+	let _ = ext_with_divisor(0, 0, 14_401);
 }

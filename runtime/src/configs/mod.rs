@@ -1,6 +1,9 @@
 //! Configuration of every pallet of the runtime.
 
+mod governance;
 mod staking;
+mod tracks;
+pub use governance::*;
 pub use staking::*;
 
 use frame_support::{
@@ -25,8 +28,8 @@ use sp_version::RuntimeVersion;
 use super::{
 	AccountId, Babe, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
-	Session, SessionKeys, System, ALLO, CENTI_ALLO, EPOCH_DURATION_IN_SLOTS, EXISTENTIAL_DEPOSIT,
-	MICRO_ALLO, MILLI_SECS_PER_BLOCK, SLOT_DURATION, SS58_PREFIX, VERSION,
+	Session, SessionKeys, System, ALLO, CENTI_ALLO, DAYS, EPOCH_DURATION_IN_SLOTS, EXISTENTIAL_DEPOSIT,
+	HOURS, MICRO_ALLO, MINUTES, MILLI_SECS_PER_BLOCK, SLOT_DURATION, SS58_PREFIX, VERSION,
 };
 
 /// Normal (user) extrinsics may fill 75% of a block; the rest is kept for operational ones.
@@ -99,6 +102,8 @@ impl pallet_timing::Config for Runtime {
 	type DefaultSessionsPerEra = ConstU32<6>;
 	type MinEpochDuration = ConstU64<4>;
 	type MaxSessionsPerEra = ConstU32<6>;
+	// One day of governance time per block at most (the development preset).
+	type MaxGovernanceTimeDivisor = ConstU32<{ DAYS }>;
 }
 
 /// BABE's epoch (and session) length: the genesis value of `pallet-timing`.
@@ -292,7 +297,8 @@ impl pallet_topics::Config for Runtime {
 	type TopicDeposit = TopicDeposit;
 	type TopicInactivityEpochs = ConstU32<100>;
 	type TopicRemoval = (crate::Inference, (crate::Stake, (crate::Reputation, crate::Emissions)));
-	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	// Root or a passed referendum on the `parameters` track.
+	type GovernanceOrigin = ParametersOrigin;
 	type EcosystemPalletId = EcosystemPalletId;
 	type TopicStake = crate::Stake;
 	// The reputer side queues its due closes before the worker side opens the new nonce.
@@ -355,7 +361,8 @@ parameter_types! {
 /// The capped, decaying emission and the reward step of every settled round.
 impl pallet_emissions::Config for Runtime {
 	type Currency = Balances;
-	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	// Root or a passed referendum on the `parameters` track.
+	type GovernanceOrigin = ParametersOrigin;
 	type RewardsPalletId = RewardsPalletId;
 	type ValidatorPotPalletId = ValidatorPotPalletId;
 	type ValidatorStake = ActiveEraStake;

@@ -93,7 +93,8 @@ impl pallet_staking::Config for Runtime {
 	type BondingDuration = BondingDuration;
 	type SlashDeferDuration = SlashDeferDuration;
 	// Root until the referenda issue wires a staking-admin track.
-	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
+	// Root or a passed referendum on the `staking_admin` track.
+	type AdminOrigin = StakingAdminOrigin;
 	type SessionInterface = Self;
 	type EraPayout = pallet_emissions::PotEraPayout<Runtime>;
 	type NextNewSession = Session;

@@ -9,10 +9,17 @@ pub mod frame_system;
 pub mod frame_system_extensions;
 pub mod pallet_bags_list;
 pub mod pallet_balances;
+pub mod pallet_collective;
+pub mod pallet_conviction_voting;
+pub mod pallet_preimage;
+pub mod pallet_referenda;
+pub mod pallet_scheduler;
 pub mod pallet_sudo;
 pub mod pallet_timestamp;
+pub mod pallet_treasury;
 pub mod pallet_utility;
 pub mod pallet_vesting;
+pub mod pallet_whitelist;
 
 pub use block_weights::BlockExecutionWeight;
 pub use extrinsic_weights::ExtrinsicBaseWeight;

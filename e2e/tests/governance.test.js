@@ -1,0 +1,103 @@
+// Governance on the dev chain through Polkadot.js, as a token holder does it in Apps'
+// Governance tab: Alice notes a preimage of topics.updateParams, submits it on the parameters
+// track and places the decision deposit; Bob and Charlie vote with conviction; it confirms and
+// enacts, and topics.params() shows the new value. A second referendum that Bob and Charlie
+// vote down is rejected and changes nothing. The dev preset divides governance periods by
+// 14 400 (a day is a block), so this takes a few minutes.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
+import { blake2AsHex } from '@polkadot/util-crypto';
+import { startDevNode } from '../lib/node.js';
+import { sendAndWait } from '../lib/chain.js';
+
+const ALLO = 10n ** 18n;
+let node;
+let api;
+let alice;
+let bob;
+let charlie;
+
+before(async () => {
+  node = await startDevNode();
+  api = await ApiPromise.create({ provider: new WsProvider(node.url), noInitWarn: true, throwOnConnect: true });
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 7000 });
+  alice = keyring.addFromUri('//Alice');
+  bob = keyring.addFromUri('//Bob');
+  charlie = keyring.addFromUri('//Charlie');
+});
+
+after(async () => {
+  if (api) await api.disconnect();
+  if (node) await node.stop();
+});
+
+/** Sends `tx` and fails the test with the decoded module error if it failed. */
+async function ok(tx, signer) {
+  const r = await sendAndWait(api, tx, signer);
+  if (r.dispatchError) {
+    const e = r.dispatchError.isModule ? api.registry.findMetaError(r.dispatchError.asModule) : null;
+    assert.fail(`${tx.method.section}.${tx.method.method} failed: ${e ? `${e.section}.${e.name}` : r.dispatchError.toString()}`);
+  }
+  return r;
+}
+
+/** Notes `call` as a preimage, submits it on the parameters track and places the decision
+ * deposit (Alice); resolves with the referendum index. */
+async function propose(call) {
+  const encoded = call.method.toHex();
+  await ok(api.tx.preimage.notePreimage(encoded), alice);
+  const hash = blake2AsHex(encoded);
+  const len = (encoded.length - 2) / 2;
+  const r = await ok(
+    api.tx.referenda.submit({ Origins: 'Parameters' }, { Lookup: { hash, len } }, { After: 0 }),
+    alice,
+  );
+  const submitted = r.events.find(({ event }) => api.events.referenda.Submitted.is(event));
+  assert.ok(submitted, 'a Submitted event');
+  const index = submitted.event.data[0].toNumber();
+  await ok(api.tx.referenda.placeDecisionDeposit(index), alice);
+  return index;
+}
+
+function vote(index, aye, balance, conviction) {
+  return api.tx.convictionVoting.vote(index, { Standard: { vote: { aye, conviction }, balance } });
+}
+
+/** Polls (each block) until `check()` is truthy or `timeoutMs` passes. */
+async function until(check, what, timeoutMs = 300_000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 3_000));
+  }
+}
+
+test('a parameters referendum passes with conviction votes and changes topics.params; a rejected one changes nothing', async () => {
+  const before = (await api.query.topics.params()).createTopicFee.toBigInt();
+  const passing = before + 1n;
+  const failing = before + 2n;
+  const yes = await propose(api.tx.topics.updateParams({ createTopicFee: passing }));
+  const no = await propose(api.tx.topics.updateParams({ createTopicFee: failing }));
+  assert.ok((await api.query.referenda.referendumInfoFor(yes)).unwrap().isOngoing);
+
+  await ok(vote(yes, true, 500_000n * ALLO, 'Locked1x'), bob);
+  await ok(vote(yes, true, 400_000n * ALLO, 'Locked3x'), charlie);
+  await ok(vote(no, false, 500_000n * ALLO, 'Locked1x'), bob);
+  await ok(vote(no, false, 400_000n * ALLO, 'None'), charlie);
+
+  // Bob's vote locks his ALLO with conviction voting's lock.
+  const locks = await api.query.balances.locks(bob.address);
+  assert.ok(locks.some((l) => l.id.toUtf8() === 'pyconvot' && l.amount.toBigInt() === 500_000n * ALLO));
+
+  await until(async () => (await api.query.referenda.referendumInfoFor(yes)).unwrap().isApproved, 'approval');
+  await until(
+    async () => (await api.query.topics.params()).createTopicFee.toBigInt() === passing,
+    'enactment',
+  );
+  await until(async () => !(await api.query.referenda.referendumInfoFor(no)).unwrap().isOngoing, 'the second decision');
+  assert.ok((await api.query.referenda.referendumInfoFor(no)).unwrap().isRejected);
+  assert.equal((await api.query.topics.params()).createTopicFee.toBigInt(), passing);
+});
