@@ -24,6 +24,11 @@ cargo test --release --locked --workspace
 echo "== clippy (mechanism crates and pallets, lints as errors)"
 cargo clippy --release --locked -p allora-math -p allora-synthesis -p pallet-topics -p pallet-inference -p pallet-stake -p pallet-reputation -p pallet-emissions -p pallet-timing -p pallet-governance-origins -- -D warnings
 
+# The runtime the end-to-end upgrade test upgrades the dev chain to (spec_version + 1).
+echo "== the upgrade-test runtime (its own target directory)"
+upgrade_wasm="$(bash scripts/build-upgrade-test-wasm.sh)"
+export ALLORA_UPGRADE_WASM="$upgrade_wasm"
+
 echo "== end-to-end (Polkadot.js against allora-node --dev)"
 export ALLORA_NODE="$CARGO_TARGET_DIR/release/allora-node"
 # The inference test's chain is kept for the try-runtime step.

@@ -390,7 +390,7 @@ impl_runtime_apis! {
 			use frame_support::traits::StorageInfoTrait;
 			use frame_system_benchmarking::{extensions::Pallet as SystemExtensionsBench, Pallet as SystemBench};
 			#[allow(unused_imports)]
-			use crate::{Balances, Emissions, Inference, Reputation, Stake, Sudo, Timestamp, Topics, Utility, Vesting, VoterList};
+			use crate::{Balances, ConvictionVoting, Emissions, Inference, Preimage, Referenda, Reputation, Scheduler, Stake, Sudo, TechnicalCommittee, Timestamp, Topics, Treasury, Utility, Vesting, VoterList, Whitelist};
 			use pallet_election_provider_support_benchmarking::Pallet as ElectionProviderBench;
 
 			let mut list = Vec::<BenchmarkList>::new();
@@ -405,7 +405,7 @@ impl_runtime_apis! {
 			use frame_support::traits::{TrackedStorageKey, WhitelistedStorageKeys};
 			use frame_system_benchmarking::{extensions::Pallet as SystemExtensionsBench, Pallet as SystemBench};
 			#[allow(unused_imports)]
-			use crate::{Balances, Emissions, Inference, Reputation, Stake, Sudo, Timestamp, Topics, Utility, Vesting, VoterList};
+			use crate::{Balances, ConvictionVoting, Emissions, Inference, Preimage, Referenda, Reputation, Scheduler, Stake, Sudo, TechnicalCommittee, Timestamp, Topics, Treasury, Utility, Vesting, VoterList, Whitelist};
 			use pallet_election_provider_support_benchmarking::Pallet as ElectionProviderBench;
 
 			let whitelist: Vec<TrackedStorageKey> = crate::AllPalletsWithSystem::whitelisted_storage_keys();

@@ -64,14 +64,31 @@ pub mod opaque {
 }
 pub use opaque::SessionKeys;
 
-/// The runtime's version: bump `spec_version` on every logic change and
-/// `transaction_version` when the encoding of calls or extensions changes.
+/// The runtime's version: bump `spec_version` on every logic change (and the `upgrade-test`
+/// version below with it) and `transaction_version` when the encoding of calls or extensions
+/// changes.
+#[cfg(not(feature = "upgrade-test"))]
 #[sp_version::runtime_version]
 pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("allora"),
 	impl_name: alloc::borrow::Cow::Borrowed("allora-node"),
 	authoring_version: 1,
 	spec_version: 104,
+	impl_version: 1,
+	apis: apis::RUNTIME_API_VERSIONS,
+	transaction_version: 1,
+	system_version: 1,
+};
+
+/// The `upgrade-test` build's version: `spec_version` one above the real one, for the
+/// end-to-end runtime-upgrade test (`scripts/build-upgrade-test-wasm.sh`); never deployed.
+#[cfg(feature = "upgrade-test")]
+#[sp_version::runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+	spec_name: alloc::borrow::Cow::Borrowed("allora"),
+	impl_name: alloc::borrow::Cow::Borrowed("allora-node"),
+	authoring_version: 1,
+	spec_version: 105,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -167,7 +184,36 @@ type Migrations = (
 	pallet_inference::migrations::v2::MigrateV1ToV2<Runtime>,
 	pallet_stake::migrations::v2::MigrateV1ToV2<Runtime>,
 	pallet_inference::migrations::v3::MigrateV2ToV3<Runtime>,
+	UpgradeTestMigration,
 );
+
+/// The `upgrade-test` build's migration (none in a real build).
+#[cfg(not(feature = "upgrade-test"))]
+type UpgradeTestMigration = ();
+#[cfg(feature = "upgrade-test")]
+type UpgradeTestMigration = upgrade_test::MarkUpgrade;
+
+/// The migration of the `upgrade-test` build: writes its `spec_version` under
+/// `:allora:upgrade-test`, which the end-to-end upgrade test reads back after the upgrade.
+#[cfg(feature = "upgrade-test")]
+pub mod upgrade_test {
+	use frame_support::{
+		traits::OnRuntimeUpgrade,
+		weights::Weight,
+	};
+
+	/// The storage key the migration writes.
+	pub const MARKER_KEY: &[u8] = b":allora:upgrade-test";
+
+	/// Marks the upgrade with the new spec version.
+	pub struct MarkUpgrade;
+	impl OnRuntimeUpgrade for MarkUpgrade {
+		fn on_runtime_upgrade() -> Weight {
+			frame_support::storage::unhashed::put(MARKER_KEY, &super::VERSION.spec_version);
+			<super::Runtime as frame_system::Config>::DbWeight::get().writes(1)
+		}
+	}
+}
 
 /// Executive: handles dispatch to the various modules.
 pub type Executive = frame_executive::Executive<
