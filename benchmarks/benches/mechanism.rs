@@ -1,10 +1,13 @@
 //! The two hot paths at the reference's active-set sizes and two larger ones:
-//! 1. `network_inference/I,F,R`: the full bundle with every one-out and one-in variant;
+//! 1. `network_inference/{fast,baseline}/I,F,R`: the full bundle with every one-out and one-in
+//!    variant (fast: forecasts that do not name the left-out inferer are shared);
 //! 2. `close_reputer_nonce/{fast,baseline}/I,F,R`: network losses, regrets, reputer consensus
 //!    with the listening-coefficient ascent, worker scores and reward fractions.
 //! Run with `cargo bench -p allora-benchmarks`; results go to `benchmarks/README.md`.
 
-use allora_benchmarks::{close_reputer_nonce, fixture, network_inference, Consensus, SHAPES};
+use allora_benchmarks::{
+	close_reputer_nonce, fixture, network_inference, Consensus, Synthesis, SHAPES,
+};
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
 use std::time::Duration;
 
@@ -17,9 +20,11 @@ fn bench_network_inference(c: &mut Criterion) {
 	group.sample_size(10).measurement_time(Duration::from_secs(5));
 	for shape in SHAPES {
 		let f = fixture(shape, 1);
-		group.bench_with_input(BenchmarkId::from_parameter(label(shape)), &f, |b, f| {
-			b.iter(|| network_inference(black_box(f)))
-		});
+		for (name, synthesis) in [("fast", Synthesis::Fast), ("baseline", Synthesis::Baseline)] {
+			group.bench_with_input(BenchmarkId::new(name, label(shape)), &f, |b, f| {
+				b.iter(|| network_inference(black_box(f), synthesis))
+			});
+		}
 	}
 	group.finish();
 }

@@ -148,8 +148,18 @@ pub fn fixture(shape: Shape, seed: u64) -> Fixture {
 	Fixture { inferences, forecasts, regrets, reputers, coefficients, history }
 }
 
+/// Which one-out stage path 1 uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Synthesis {
+	/// Forecast-implied values shared across left-out inferers that they do not name (the
+	/// implementation the chain uses).
+	Fast,
+	/// Every forecast-implied value recomputed for every left-out inferer (the baseline).
+	Baseline,
+}
+
 /// Path 1: the network inference bundle with every one-out and one-in variant.
-pub fn network_inference(f: &Fixture) -> NetworkInference<u32> {
+pub fn network_inference(f: &Fixture, synthesis: Synthesis) -> NetworkInference<u32> {
 	let input = SynthesisInput {
 		inferences: &f.inferences,
 		forecasts: &f.forecasts,
@@ -157,7 +167,11 @@ pub fn network_inference(f: &Fixture) -> NetworkInference<u32> {
 		regrets: &f.regrets,
 		params: SynthesisParams::simulator(),
 	};
-	inference::network_inference(&input).expect("fixture synthesises")
+	match synthesis {
+		Synthesis::Fast => inference::network_inference(&input),
+		Synthesis::Baseline => inference::network_inference_baseline(&input),
+	}
+	.expect("fixture synthesises")
 }
 
 /// Which reputer-consensus evaluator path 2 uses.
@@ -273,10 +287,45 @@ mod tests {
 		}
 	}
 
+	/// The fast one-out stage gives the baseline's whole bundle, weights and interval bit for
+	/// bit at every benchmarked shape and on random rounds whose forecasts name few, many or
+	/// all inferers, repeat them, name absent ones or have a single element.
+	#[test]
+	fn fast_and_baseline_synthesis_agree_exactly() {
+		for shape in SHAPES {
+			let f = fixture(shape, 11);
+			let fast = network_inference(&f, Synthesis::Fast);
+			assert_eq!(fast, network_inference(&f, Synthesis::Baseline), "{shape:?}");
+			assert_eq!(fast.values.one_out_inferer_forecaster.len(), shape.0 * shape.1);
+		}
+		let mut rng = Lcg::new(5);
+		let mut pick = |n: usize| (rng.uniform(0, 1).into_raw() as usize) % n;
+		for seed in 0..40u64 {
+			let ni = 2 + (seed as usize % 9);
+			let nf = 1 + (seed as usize % 5);
+			let mut f = fixture((16, nf, 2), seed);
+			f.inferences.truncate(ni);
+			for (k, forecast) in f.forecasts.iter_mut().enumerate() {
+				// 1 to 16 elements over ids 0..ni+2 (two absent inferers), repeats allowed.
+				let len = 1 + (seed as usize + k * 3) % 16;
+				forecast.elements = forecast
+					.elements
+					.iter()
+					.cycle()
+					.take(len)
+					.map(|(_, loss)| (pick(ni + 2) as u32, *loss))
+					.collect();
+			}
+			let fast = network_inference(&f, Synthesis::Fast);
+			assert_eq!(fast, network_inference(&f, Synthesis::Baseline), "seed {seed}");
+			assert_eq!(fast.values.one_out_inferer.len(), ni, "seed {seed}");
+		}
+	}
+
 	#[test]
 	fn network_inference_has_every_variant() {
 		let f = fixture((32, 6, 6), 3);
-		let n = network_inference(&f);
+		let n = network_inference(&f, Synthesis::Fast);
 		assert_eq!(n.values.one_out_inferer.len(), 32);
 		assert_eq!(n.values.one_out_forecaster.len(), 6);
 		assert_eq!(n.values.one_in_forecaster.len(), 6);

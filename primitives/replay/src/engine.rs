@@ -386,7 +386,12 @@ impl<'a> Replay<'a> {
 			regrets: &self.state.regrets,
 			params: self.settings.synthesis,
 		};
-		let ni = inference::network_inference(&input)
+		let synthesize = if self.settings.one_out_baseline {
+			inference::network_inference_baseline
+		} else {
+			inference::network_inference
+		};
+		let ni = synthesize(&input)
 			.map_err(|e| err(row, format!("network inference: {e:?}")))?;
 		write_bundle(&l, &ni.values, &PREDICTION_COLUMNS, row, out);
 		for (i, x) in ni.confidence_interval.iter().enumerate() {

@@ -16,6 +16,9 @@ pub struct Settings {
 	pub reward: RewardParams,
 	/// Initial regret for `--state-from-first-row` (default: spec 5.5 over row 1's regrets).
 	pub initial_regret: Option<Fixed>,
+	/// Synthesise with the straightforward one-out stage (`network_inference_baseline`), to
+	/// check that the fast one gives identical rows.
+	pub one_out_baseline: bool,
 }
 
 impl Default for Settings {
@@ -26,6 +29,7 @@ impl Default for Settings {
 			reputer: ReputerParams::defaults(),
 			reward: RewardParams::simulator(),
 			initial_regret: None,
+			one_out_baseline: false,
 		}
 	}
 }

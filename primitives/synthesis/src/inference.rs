@@ -174,6 +174,30 @@ impl<'a, A: Ord + Clone> Round<'a, A> {
 		Ok(out)
 	}
 
+	/// The forecast-implied values without inferer `withheld`, from those with every inferer
+	/// (`all`): a forecast changes only when it names `withheld` among two or more usable
+	/// elements (a single element is kept, quirk g), so only those are recomputed.
+	fn forecast_implied_without(
+		&self,
+		withheld: &A,
+		all: &BTreeMap<A, Fixed>,
+		l_star: Fixed,
+	) -> Result<BTreeMap<A, Fixed>> {
+		let mut out = BTreeMap::new();
+		for (k, elements) in &self.forecasts {
+			let affected = elements.len() > 1 && elements.iter().any(|(j, _)| j == withheld);
+			let value = if affected {
+				self.forecast_implied(elements, Some(withheld), l_star)?
+			} else {
+				all.get(k).copied()
+			};
+			if let Some(v) = value {
+				out.insert(k.clone(), v);
+			}
+		}
+		Ok(out)
+	}
+
 	/// Combines inferers and forecasters by the weights of the given regrets (one σ, one r_max).
 	fn weighted(
 		&self,
@@ -194,9 +218,35 @@ impl<'a, A: Ord + Clone> Round<'a, A> {
 	}
 }
 
+/// How the one-out-inferer stage gets the forecast-implied values without inferer j′ (4.6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum OneOutForecasts {
+	/// Recompute only the forecasts that name j′ among two or more usable elements; every
+	/// other forecast's I_k is unchanged by withholding j′ and is shared (bit-identical).
+	Shared,
+	/// Recompute every forecast for every j′ (O(I·F·E) weights): the benchmark baseline.
+	Recomputed,
+}
+
 /// Computes the network inference of a round (spec 4.4-4.8).
 pub fn network_inference<A: Ord + Clone>(
 	input: &SynthesisInput<'_, A>,
+) -> Result<NetworkInference<A>> {
+	synthesize(input, OneOutForecasts::Shared)
+}
+
+/// The same with the straightforward one-out stage (every forecast-implied value recomputed
+/// for every left-out inferer): the benchmark baseline and the reference of the fast path.
+pub fn network_inference_baseline<A: Ord + Clone>(
+	input: &SynthesisInput<'_, A>,
+) -> Result<NetworkInference<A>> {
+	synthesize(input, OneOutForecasts::Recomputed)
+}
+
+/// Both entry points: the special modes of 4.7, else the regret-weighted path.
+fn synthesize<A: Ord + Clone>(
+	input: &SynthesisInput<'_, A>,
+	one_out: OneOutForecasts,
 ) -> Result<NetworkInference<A>> {
 	let round = Round::new(input)?;
 	let values: Vec<Fixed> = round.inferences.values().copied().collect();
@@ -222,7 +272,7 @@ pub fn network_inference<A: Ord + Clone>(
 	if input.regrets.initial.is_zero() {
 		return all_new(&round);
 	}
-	regret_weighted(&round, l_star)
+	regret_weighted(&round, l_star, one_out)
 }
 
 /// Mode 4 of spec 4.7: every inferer is new. I_k is the median of the inferences k names;
@@ -281,6 +331,7 @@ fn all_new<A: Ord + Clone>(round: &Round<'_, A>) -> Result<NetworkInference<A>> 
 fn regret_weighted<A: Ord + Clone>(
 	round: &Round<'_, A>,
 	l_star: Fixed,
+	one_out: OneOutForecasts,
 ) -> Result<NetworkInference<A>> {
 	let regrets = round.input.regrets;
 	let inferers: Vec<(&A, Fixed)> = round.inferences.iter().map(|(j, v)| (j, *v)).collect();
@@ -315,7 +366,10 @@ fn regret_weighted<A: Ord + Clone>(
 
 	// One-out inferer: forecast-implied values recomputed without j′.
 	for (jo, _) in &inferers {
-		let fo = round.all_forecast_implied(Some(*jo), l_star)?;
+		let fo = match one_out {
+			OneOutForecasts::Shared => round.forecast_implied_without(*jo, &fii, l_star)?,
+			OneOutForecasts::Recomputed => round.all_forecast_implied(Some(*jo), l_star)?,
+		};
 		let key = |a: &A| ((*jo).clone(), a.clone());
 		let rest: Vec<(Fixed, Fixed)> = inferers
 			.iter()

@@ -213,13 +213,21 @@ impl pallet_treasury::Config for Runtime {
 	type BlockNumberProvider = System;
 }
 
-/// Arguments of the treasury's benchmarks: the native asset and a seeded beneficiary.
+/// Arguments of the treasury's benchmarks: the native asset and a seeded, existing beneficiary.
 #[cfg(feature = "runtime-benchmarks")]
 pub struct TreasuryBenchmarkHelper;
 #[cfg(feature = "runtime-benchmarks")]
 impl pallet_treasury::ArgumentsFactory<(), AccountId> for TreasuryBenchmarkHelper {
 	fn create_asset_kind(_seed: u32) -> () {}
+	/// The beneficiary exists (holds the existential deposit): the upstream benchmarks pay it
+	/// 100 base units, which could not create a new account (`payout` would fail with
+	/// `PayoutError`).
 	fn create_beneficiary(seed: [u8; 32]) -> AccountId {
-		AccountId::from(seed)
+		let who = AccountId::from(seed);
+		let _ = <Balances as frame_support::traits::fungible::Mutate<AccountId>>::mint_into(
+			&who,
+			crate::EXISTENTIAL_DEPOSIT,
+		);
+		who
 	}
 }

@@ -107,7 +107,7 @@ impl pallet_staking::Config for Runtime {
 	type EventListeners = ();
 	type Filter = Nothing;
 	type BenchmarkingConfig = StakingBenchmarkingConfig;
-	type WeightInfo = pallet_staking::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_staking::WeightInfo<Runtime>;
 }
 
 /// The voter list: nominators and validators in 200 bags by stake, so an election reads the

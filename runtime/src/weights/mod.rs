@@ -14,6 +14,7 @@ pub mod pallet_conviction_voting;
 pub mod pallet_preimage;
 pub mod pallet_referenda;
 pub mod pallet_scheduler;
+pub mod pallet_staking;
 pub mod pallet_sudo;
 pub mod pallet_timestamp;
 pub mod pallet_treasury;
