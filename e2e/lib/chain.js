@@ -32,6 +32,16 @@ export function sendAndWait(api, tx, signer, timeoutMs = 60_000) {
   });
 }
 
+/** Sends `tx` like sendAndWait; throws, naming the decoded module error, when it failed. */
+export async function sendOk(api, tx, signer, timeoutMs = 60_000) {
+  const r = await sendAndWait(api, tx, signer, timeoutMs);
+  if (r.dispatchError) {
+    const e = r.dispatchError.isModule ? api.registry.findMetaError(r.dispatchError.asModule) : null;
+    throw new Error(`${tx.method.section}.${tx.method.method} failed: ${e ? `${e.section}.${e.name}` : r.dispatchError.toString()}`);
+  }
+  return r;
+}
+
 /** The free balance of `who` at `blockHash` (or at the best block) as a BigInt. */
 export async function freeAt(api, who, blockHash) {
   const at = blockHash ? await api.at(blockHash) : api;

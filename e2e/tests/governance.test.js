@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import { startDevNode } from '../lib/node.js';
-import { sendAndWait } from '../lib/chain.js';
+import { sendOk } from '../lib/chain.js';
 
 const ALLO = 10n ** 18n;
 let node;
@@ -32,15 +32,8 @@ after(async () => {
   if (node) await node.stop();
 });
 
-/** Sends `tx` and fails the test with the decoded module error if it failed. */
-async function ok(tx, signer) {
-  const r = await sendAndWait(api, tx, signer);
-  if (r.dispatchError) {
-    const e = r.dispatchError.isModule ? api.registry.findMetaError(r.dispatchError.asModule) : null;
-    assert.fail(`${tx.method.section}.${tx.method.method} failed: ${e ? `${e.section}.${e.name}` : r.dispatchError.toString()}`);
-  }
-  return r;
-}
+/** Sends `tx`; fails with the decoded module error if it failed. */
+const ok = (tx, signer) => sendOk(api, tx, signer);
 
 /** Notes `call` as a preimage, submits it on the parameters track and places the decision
  * deposit (Alice); resolves with the referendum index. */

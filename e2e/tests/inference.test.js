@@ -11,7 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
 import { startDevNode } from '../lib/node.js';
-import { sendAndWait, freeAt } from '../lib/chain.js';
+import { sendAndWait, sendOk, freeAt } from '../lib/chain.js';
 
 const SCALE = 10n ** 18n;
 /** A decimal string as the raw i128 of the chain's 18-decimal fixed point. */
@@ -62,11 +62,7 @@ function untilBlock(probe, timeoutMs = 180_000) {
   });
 }
 
-async function ok(tx, signer) {
-  const result = await sendAndWait(api, tx, signer);
-  assert.equal(result.dispatchError, undefined, result.dispatchError && result.dispatchError.toString());
-  return result;
-}
+const ok = (tx, signer) => sendOk(api, tx, signer);
 
 function moduleError(dispatchError) {
   const { section, name, docs } = api.registry.findMetaError(dispatchError.asModule);

@@ -12,7 +12,7 @@ import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import { stringToHex, u8aToHex } from '@polkadot/util';
 import { startDevNode } from '../lib/node.js';
-import { sendAndWait, waitForFinalized } from '../lib/chain.js';
+import { sendOk, waitForFinalized } from '../lib/chain.js';
 
 const ALLO = 10n ** 18n;
 let node;
@@ -41,14 +41,7 @@ after(async () => {
   if (node) await node.stop();
 });
 
-async function ok(tx, signer) {
-  const r = await sendAndWait(api, tx, signer, 120_000);
-  if (r.dispatchError) {
-    const e = r.dispatchError.isModule ? api.registry.findMetaError(r.dispatchError.asModule) : null;
-    assert.fail(`${tx.method.section}.${tx.method.method} failed: ${e ? `${e.section}.${e.name}` : r.dispatchError.toString()}`);
-  }
-  return r;
-}
+const ok = (tx, signer) => sendOk(api, tx, signer, 120_000);
 
 async function until(check, what, timeoutMs = 420_000) {
   const end = Date.now() + timeoutMs;
