@@ -197,10 +197,7 @@ type UpgradeTestMigration = upgrade_test::MarkUpgrade;
 /// `:allora:upgrade-test`, which the end-to-end upgrade test reads back after the upgrade.
 #[cfg(feature = "upgrade-test")]
 pub mod upgrade_test {
-	use frame_support::{
-		traits::OnRuntimeUpgrade,
-		weights::Weight,
-	};
+	use frame_support::{traits::OnRuntimeUpgrade, weights::Weight};
 
 	/// The storage key the migration writes.
 	pub const MARKER_KEY: &[u8] = b":allora:upgrade-test";

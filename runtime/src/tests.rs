@@ -269,8 +269,8 @@ fn runtime_version_is_allora() {
 
 mod fresh_replay;
 mod fuzz;
-mod replay;
 mod governance;
+mod replay;
 mod staking;
 mod worst_case_block;
 

@@ -30,7 +30,11 @@ fn ext(epoch_duration: u64, sessions_per_era: u32) -> sp_io::TestExternalities {
 	ext_with_divisor(epoch_duration, sessions_per_era, 0)
 }
 
-fn ext_with_divisor(epoch_duration: u64, sessions_per_era: u32, divisor: u32) -> sp_io::TestExternalities {
+fn ext_with_divisor(
+	epoch_duration: u64,
+	sessions_per_era: u32,
+	divisor: u32,
+) -> sp_io::TestExternalities {
 	RuntimeGenesisConfig {
 		system: Default::default(),
 		timing: pallet_timing::GenesisConfig {

@@ -391,8 +391,7 @@ impl<'a> Replay<'a> {
 		} else {
 			inference::network_inference
 		};
-		let ni = synthesize(&input)
-			.map_err(|e| err(row, format!("network inference: {e:?}")))?;
+		let ni = synthesize(&input).map_err(|e| err(row, format!("network inference: {e:?}")))?;
 		write_bundle(&l, &ni.values, &PREDICTION_COLUMNS, row, out);
 		for (i, x) in ni.confidence_interval.iter().enumerate() {
 			out.set(row, &format!("network_inference_errorbar_{i}"), Some(*x));

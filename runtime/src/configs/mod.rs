@@ -28,8 +28,9 @@ use sp_version::RuntimeVersion;
 use super::{
 	AccountId, Babe, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
-	Session, SessionKeys, System, ALLO, CENTI_ALLO, DAYS, EPOCH_DURATION_IN_SLOTS, EXISTENTIAL_DEPOSIT,
-	HOURS, MICRO_ALLO, MINUTES, MILLI_SECS_PER_BLOCK, SLOT_DURATION, SS58_PREFIX, VERSION,
+	Session, SessionKeys, System, ALLO, CENTI_ALLO, DAYS, EPOCH_DURATION_IN_SLOTS,
+	EXISTENTIAL_DEPOSIT, HOURS, MICRO_ALLO, MILLI_SECS_PER_BLOCK, MINUTES, SLOT_DURATION,
+	SS58_PREFIX, VERSION,
 };
 
 /// Normal (user) extrinsics may fill 75% of a block; the rest is kept for operational ones.

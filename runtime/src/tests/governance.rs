@@ -60,7 +60,12 @@ fn note_bytes(bytes: Vec<u8>) -> Bounded<RuntimeCall, BlakeTwo256> {
 /// Alice submits `proposal` on the track of `origin` and places its decision deposit.
 fn submit_bounded(origin: OriginCaller, proposal: Bounded<RuntimeCall, BlakeTwo256>) -> u32 {
 	let index = pallet_referenda::ReferendumCount::<Runtime>::get();
-	assert_ok!(Referenda::submit(signed(Alice), Box::new(origin), proposal, DispatchTime::After(0)));
+	assert_ok!(Referenda::submit(
+		signed(Alice),
+		Box::new(origin),
+		proposal,
+		DispatchTime::After(0)
+	));
 	assert_ok!(Referenda::place_decision_deposit(signed(Alice), index));
 	index
 }
@@ -283,7 +288,8 @@ fn treasury_spends_are_paid_within_the_track_limit_and_refused_above_it() {
 		until_decided(index, 60);
 		assert!(approved(index));
 		run_blocks(3);
-		let refused: DispatchError = pallet_treasury::Error::<Runtime>::InsufficientPermission.into();
+		let refused: DispatchError =
+			pallet_treasury::Error::<Runtime>::InsufficientPermission.into();
 		assert_eq!(dispatch_results(), vec![Err(refused.stripped())]);
 		assert_eq!(pallet_treasury::SpendCount::<Runtime>::get(), 0);
 		// Within it: approved, then paid out by anyone.
@@ -332,8 +338,8 @@ fn a_root_referendum_authorizes_and_applies_a_runtime_upgrade() {
 		let results = dispatch_results();
 		assert!(results.contains(&Ok(())));
 		assert!(results.contains(&Err(DispatchError::BadOrigin)));
-		assert!(System::events().iter().any(|r| r.event ==
-			RuntimeEvent::System(frame_system::Event::UpgradeAuthorized {
+		assert!(System::events().iter().any(|r| r.event
+			== RuntimeEvent::System(frame_system::Event::UpgradeAuthorized {
 				code_hash: hash,
 				check_version: false
 			})));
@@ -387,12 +393,10 @@ fn the_technical_committee_whitelists_and_a_whitelisted_caller_referendum_dispat
 		let call = validator_count(30);
 		let hash = BlakeTwo256::hash_of(&call);
 		// One member cannot whitelist alone.
-		assert_noop!(
-			Whitelist::whitelist_call(signed(Alice), hash),
-			DispatchError::BadOrigin
-		);
+		assert_noop!(Whitelist::whitelist_call(signed(Alice), hash), DispatchError::BadOrigin);
 		// Two of the three members can.
-		let whitelist = RuntimeCall::Whitelist(pallet_whitelist::Call::whitelist_call { call_hash: hash });
+		let whitelist =
+			RuntimeCall::Whitelist(pallet_whitelist::Call::whitelist_call { call_hash: hash });
 		let len = whitelist.encoded_size() as u32;
 		assert_ok!(TechnicalCommittee::propose(signed(Alice), 2, Box::new(whitelist.clone()), len));
 		let proposal = BlakeTwo256::hash_of(&whitelist);
@@ -407,7 +411,9 @@ fn the_technical_committee_whitelists_and_a_whitelisted_caller_referendum_dispat
 		));
 		assert!(pallet_whitelist::WhitelistedCall::<Runtime>::contains_key(hash));
 		let dispatch = RuntimeCall::Whitelist(
-			pallet_whitelist::Call::dispatch_whitelisted_call_with_preimage { call: Box::new(call) },
+			pallet_whitelist::Call::dispatch_whitelisted_call_with_preimage {
+				call: Box::new(call),
+			},
 		);
 		let index = submit(track(Track::WhitelistedCaller), dispatch);
 		ayes(index);
@@ -443,7 +449,11 @@ fn bad_votes_deposits_and_preimages_are_refused_or_change_nothing() {
 		assert_ok!(Referenda::cancel(RuntimeOrigin::root(), index));
 		// A decision deposit from an account that cannot pay it.
 		let poor = AccountId::from([7u8; 32]);
-		assert_ok!(Balances::transfer_allow_death(signed(Alice), MultiAddress::Id(poor.clone()), ALLO));
+		assert_ok!(Balances::transfer_allow_death(
+			signed(Alice),
+			MultiAddress::Id(poor.clone()),
+			ALLO
+		));
 		let index2 = pallet_referenda::ReferendumCount::<Runtime>::get();
 		assert_ok!(Referenda::submit(
 			signed(Alice),
