@@ -193,6 +193,11 @@ test('a worker goes from nothing to a counted inference, readable by RPC and run
   assert.ok(nonces.reputerNonces.includes(nonce), 'reputer nonce opened at the window close');
   const rpcInfo = await provider.send('allora_topicInfo', [topicId, null]);
   assert.equal(rpcInfo.workers, 3);
+  // What a person expects to read: text as text, accounts in the chain's ss58 format (7000).
+  assert.equal(rpcInfo.topic.config.metadata, 'ETH/USD in 1h');
+  assert.equal(rpcInfo.topic.config.lossMethod, 'mse');
+  assert.equal(rpcInfo.topic.creator, alice.address);
+  assert.ok([bob, charlie, dave].some((w) => w.address === byRpc.infererValues[0][0]), byRpc.infererValues[0][0]);
   assert.equal(rpcInfo.latestInference.combinedValue, '100.5');
 
   // An unknown topic is a clear RPC error.

@@ -34,14 +34,14 @@ pub trait AlloraApi {
 		at: Option<H256>,
 	) -> RpcResult<NetworkInferenceBundle<AccountId, BlockNumber>>;
 
-	/// A topic with its revenue, weight, next epoch end, worker count and latest inference;
-	/// `null` for an unknown topic.
+	/// A topic with its revenue, weight, next epoch end, worker count and latest inference
+	/// (text fields as strings, accounts in ss58 format 7000); `null` for an unknown topic.
 	#[method(name = "allora_topicInfo")]
 	fn topic_info(
 		&self,
 		topic_id: TopicId,
 		at: Option<H256>,
-	) -> RpcResult<Option<TopicInfo<AccountId, BlockNumber>>>;
+	) -> RpcResult<Option<serde_json::Value>>;
 
 	/// The topic's open worker nonces and unfulfilled reputer nonces, newest first.
 	#[method(name = "allora_openNonces")]
@@ -62,6 +62,24 @@ impl<C> Allora<C> {
 	pub fn new(client: Arc<C>) -> Self {
 		Allora { client }
 	}
+}
+
+/// The topic as JSON a person reads: its free-text fields (`metadata`, `lossMethod`) as
+/// strings rather than byte arrays (account ids already print in the chain's ss58 format).
+pub fn topic_info_json(info: &TopicInfo<AccountId, BlockNumber>) -> serde_json::Value {
+	let mut value = serde_json::to_value(info).unwrap_or(serde_json::Value::Null);
+	if let Some(config) = value.pointer_mut("/topic/config").and_then(|c| c.as_object_mut()) {
+		for (field, bytes) in [
+			("metadata", &info.topic.config.metadata),
+			("lossMethod", &info.topic.config.loss_method),
+		] {
+			config.insert(
+				field.into(),
+				serde_json::Value::String(String::from_utf8_lossy(bytes).into_owned()),
+			);
+		}
+	}
+	value
 }
 
 fn runtime_error(e: impl std::fmt::Debug) -> ErrorObjectOwned {
@@ -93,9 +111,10 @@ where
 		&self,
 		topic_id: TopicId,
 		at: Option<H256>,
-	) -> RpcResult<Option<TopicInfo<AccountId, BlockNumber>>> {
+	) -> RpcResult<Option<serde_json::Value>> {
 		let at = at.unwrap_or_else(|| self.client.info().best_hash);
-		self.client.runtime_api().topic_info(at, topic_id).map_err(runtime_error)
+		let info = self.client.runtime_api().topic_info(at, topic_id).map_err(runtime_error)?;
+		Ok(info.as_ref().map(topic_info_json))
 	}
 
 	fn open_nonces(

@@ -159,6 +159,10 @@ pub fn run() -> sc_cli::Result<()> {
 		},
 		Some(Subcommand::TryRuntime(cmd)) => cmd.run(),
 		None => {
+			// Account ids in RPC answers and logs print in the chain's ss58 format (7000).
+			sp_core::crypto::set_default_ss58_version(sp_core::crypto::Ss58AddressFormat::custom(
+				allora_runtime::SS58_PREFIX,
+			));
 			let runner = cli.create_runner(&cli.run)?;
 			runner.run_node_until_exit(|config| async move {
 				match config.network.network_backend {

@@ -267,6 +267,7 @@ fn runtime_version_is_allora() {
 	assert!(VERSION.spec_version >= 100);
 }
 
+mod client_metadata;
 mod fresh_replay;
 mod fuzz;
 mod governance;

@@ -15,6 +15,8 @@ pub enum Error {
 	LengthMismatch,
 	/// A required value is missing (e.g. a reputer bundle without the combined loss).
 	MissingValue,
+	/// A range whose lower bound is above its upper bound.
+	EmptyRange,
 }
 
 impl From<MathError> for Error {

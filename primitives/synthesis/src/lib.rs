@@ -13,6 +13,7 @@
 //! | [`weights`] | 4.3 | regret → weight map |
 //! | [`inference`] | 4.4-4.8 | forecast-implied, combined, naive, one-out, one-in inferences, confidence interval |
 //! | [`losses`] | 5.3 | network losses from reputer bundles |
+//! | [`point_loss`] | 0.3.1 | the loss a reputer reports for one value (mse, mae, huber; log10) |
 //! | [`regrets`] | 5.4-5.5 | the nine regret families, topic initial regret |
 //! | [`consensus`] | 5.6 | reputer scores, adjusted stakes, listening coefficients |
 //! | [`scores`] | 6.2-6.3 | worker instant scores, score EMAs, quantiles |
@@ -32,6 +33,7 @@ pub mod fractions;
 pub mod inference;
 pub mod losses;
 pub mod params;
+pub mod point_loss;
 pub mod regrets;
 pub mod rewards;
 pub mod scores;
