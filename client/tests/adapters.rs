@@ -140,3 +140,42 @@ async fn ground_truth_sources_say_what_they_know() -> std::io::Result<()> {
 	assert_eq!(e, Err("the answer has no `value`".into()));
 	Ok(())
 }
+
+#[tokio::test]
+async fn the_example_python_model_answers_through_the_http_adapter() -> std::io::Result<()> {
+	let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+	let script = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/model_server.py");
+	let mut server = tokio::process::Command::new("python3")
+		.args([script, "--port", &port.to_string(), "--default", "100"])
+		.stdout(std::process::Stdio::null())
+		.kill_on_drop(true)
+		.spawn()?;
+	let url = format!("http://127.0.0.1:{port}/predict");
+	let alice = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+	let history = |nonce: u32, combined: &str, alices: &str| allora_client::model::HistoryEntry {
+		nonce,
+		combined: fx(combined),
+		naive: fx(combined),
+		inferers: [(alice.to_string(), fx(alices))].into_iter().collect(),
+	};
+	let mut req = request();
+	req.inferers = vec![alice.into()];
+	req.history = vec![history(10, "100", "101"), history(20, "102", "101")];
+	// Wait (bounded) for the server to listen.
+	let mut answer = Err(String::new());
+	for _ in 0..50 {
+		answer = predict(&http(url.clone(), 2_000), &req, &bounds()).await;
+		if answer.is_ok() {
+			break;
+		}
+		tokio::time::sleep(Duration::from_millis(100)).await;
+	}
+	let p = answer.map_err(std::io::Error::other)?;
+	// Smoothing at rate 0.5: 100 then 0.5·102 + 0.5·100 = 101; Alice's mean squared distance to
+	// the combined value is (1 + 1)/2 = 1, log10(1 + 1e-12) ≈ 0.
+	assert_eq!(p.inference, Some(fx("101.0")));
+	assert_eq!(p.forecasts.len(), 1);
+	assert!(p.forecasts[0].1.abs() < fx("0.000000001"), "{}", p.forecasts[0].1);
+	server.kill().await?;
+	Ok(())
+}
