@@ -1,4 +1,4 @@
-//! `allora-client` against a real `allora-node --dev` (the release binary beside this test's,
+//! `allora-client` against a real `allora-node --dev --dev-block-time 1000` (the release binary beside this test's,
 //! or `$ALLORA_NODE`): a topic is created, workers and a reputer register and stake through the
 //! CLI, worker and reputer processes run from their config files, rounds are settled, the node
 //! is restarted in the middle of the run (the clients reconnect and go on), and `status`
@@ -55,7 +55,8 @@ fn start_node(base: &Path, rpc: u16, p2p: u16, log: &Path) -> Result<Process, St
 		fs::OpenOptions::new().create(true).append(true).open(log).map_err(|e| e.to_string())?;
 	let err = out.try_clone().map_err(|e| e.to_string())?;
 	let child = Command::new(node_binary()?)
-		.args(["--dev", "--no-prometheus", "--no-telemetry", "--no-mdns"])
+		// The fast development mode: a block a second, so that epochs take seconds.
+		.args(["--dev", "--dev-block-time", "1000", "--no-prometheus", "--no-telemetry", "--no-mdns"])
 		.arg("--base-path")
 		.arg(base)
 		.args(["--rpc-port", &rpc.to_string(), "--port", &p2p.to_string()])

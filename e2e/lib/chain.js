@@ -12,7 +12,8 @@ export function waitForFinalized(api, n, timeoutMs = 120_000) {
 }
 
 /**
- * Signs and sends `tx`; resolves when it is in a block with { blockHash, events, dispatchError }.
+ * Signs and sends `tx`; resolves when it is in a block (or finalized) with { blockHash, events,
+ * dispatchError }.
  * Rejects when the pool refuses it (invalid, e.g. the sender cannot pay the fee).
  */
 export function sendAndWait(api, tx, signer, timeoutMs = 60_000) {
@@ -21,9 +22,11 @@ export function sendAndWait(api, tx, signer, timeoutMs = 60_000) {
     const timer = setTimeout(() => { unsub(); reject(new Error('transaction not included in time')); }, timeoutMs);
     tx.signAndSend(signer, (result) => {
       const { status, events, dispatchError } = result;
-      if (status.isInBlock) {
+      // A chain that finalizes each block at once (the fast development mode) may report a
+      // transaction finalized without reporting it in a block first.
+      if (status.isInBlock || status.isFinalized) {
         clearTimeout(timer); unsub();
-        resolve({ blockHash: status.asInBlock, events, dispatchError });
+        resolve({ blockHash: status.isInBlock ? status.asInBlock : status.asFinalized, events, dispatchError });
       } else if (status.isInvalid || status.isDropped || status.isUsurped) {
         clearTimeout(timer); unsub();
         reject(new Error(`transaction ${status.type}`));

@@ -35,7 +35,8 @@ let provider;
 let alice, bob, charlie, dave, eve, ferdie;
 
 before(async () => {
-  node = await startDevNode([], { keepAs: 'inference' });
+  // The fast development mode (a block every 2 s): the test waits for several epochs.
+  node = await startDevNode(['--dev-block-time', '2000'], { keepAs: 'inference' });
   provider = new WsProvider(node.url);
   api = await ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true });
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 7000 });

@@ -58,4 +58,10 @@ pub struct Cli {
 	/// The flags of `run`.
 	#[clap(flatten)]
 	pub run: RunCmd,
+
+	/// Development only (with `--dev`): seal a block every MS milliseconds with manual seal
+	/// (BABE digests, one slot per block, each block final at once) instead of BABE authoring
+	/// and GRANDPA voting, so that an epoch of the chain takes seconds.
+	#[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(50..))]
+	pub dev_block_time: Option<u64>,
 }

@@ -58,7 +58,7 @@ impl SubstrateCli for Cli {
 
 /// Parses and runs the command line.
 pub fn run() -> sc_cli::Result<()> {
-	let cli = Cli::from_args();
+	let mut cli = Cli::from_args();
 
 	match &cli.subcommand {
 		Some(Subcommand::Key(cmd)) => cmd.run(&cli),
@@ -75,21 +75,23 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, import_queue, .. } =
-					service::new_partial(&config)?;
+					service::new_partial(&config, false)?;
 				Ok((cmd.run(client, import_queue), task_manager))
 			})
 		},
 		Some(Subcommand::ExportBlocks(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
-				let PartialComponents { client, task_manager, .. } = service::new_partial(&config)?;
+				let PartialComponents { client, task_manager, .. } =
+					service::new_partial(&config, false)?;
 				Ok((cmd.run(client, config.database), task_manager))
 			})
 		},
 		Some(Subcommand::ExportState(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
-				let PartialComponents { client, task_manager, .. } = service::new_partial(&config)?;
+				let PartialComponents { client, task_manager, .. } =
+					service::new_partial(&config, false)?;
 				Ok((cmd.run(client, config.chain_spec), task_manager))
 			})
 		},
@@ -97,7 +99,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, import_queue, .. } =
-					service::new_partial(&config)?;
+					service::new_partial(&config, false)?;
 				Ok((cmd.run(client, import_queue), task_manager))
 			})
 		},
@@ -109,7 +111,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, backend, .. } =
-					service::new_partial(&config)?;
+					service::new_partial(&config, false)?;
 				let aux_revert =
 					Box::new(|client: std::sync::Arc<service::FullClient>, backend, blocks| {
 						sc_consensus_babe::revert(client.clone(), backend, blocks)?;
@@ -128,11 +130,12 @@ pub fn run() -> sc_cli::Result<()> {
 						config.chain_spec,
 					)),
 				BenchmarkCmd::Block(cmd) => {
-					let PartialComponents { client, .. } = service::new_partial(&config)?;
+					let PartialComponents { client, .. } = service::new_partial(&config, false)?;
 					cmd.run(client)
 				},
 				BenchmarkCmd::Storage(cmd) => {
-					let PartialComponents { client, backend, .. } = service::new_partial(&config)?;
+					let PartialComponents { client, backend, .. } =
+						service::new_partial(&config, false)?;
 					let db = backend.expose_db();
 					let storage = backend.expose_storage();
 					let shared_cache = backend.expose_shared_trie_cache();
@@ -142,7 +145,7 @@ pub fn run() -> sc_cli::Result<()> {
 					cmd.run_with_default_builder_and_spec::<Block, ()>(Some(config.chain_spec))
 				},
 				BenchmarkCmd::Extrinsic(cmd) => {
-					let PartialComponents { client, .. } = service::new_partial(&config)?;
+					let PartialComponents { client, .. } = service::new_partial(&config, false)?;
 					let ext_factory = ExtrinsicFactory(vec![Box::new(
 						SubstrateRemarkBuilder::new_from_client(client.clone())?,
 					)]);
@@ -163,6 +166,14 @@ pub fn run() -> sc_cli::Result<()> {
 			sp_core::crypto::set_default_ss58_version(sp_core::crypto::Ss58AddressFormat::custom(
 				allora_runtime::SS58_PREFIX,
 			));
+			let dev_block_time = cli.dev_block_time;
+			if dev_block_time.is_some() && !cli.run.shared_params.dev {
+				return Err("--dev-block-time is a development mode: use it with --dev".into());
+			}
+			if dev_block_time.is_some() {
+				// Manual seal reports every sealed block at info level; the import line suffices.
+				cli.run.shared_params.log.push("sc_consensus_manual_seal=warn".into());
+			}
 			let runner = cli.create_runner(&cli.run)?;
 			runner.run_node_until_exit(|config| async move {
 				match config.network.network_backend {
@@ -171,12 +182,14 @@ pub fn run() -> sc_cli::Result<()> {
 							Block,
 							<Block as sp_runtime::traits::Block>::Hash,
 						>,
-					>(config)
+					>(config, dev_block_time)
 					.map_err(sc_cli::Error::Service),
-					sc_network::config::NetworkBackendType::Litep2p => {
-						service::new_full::<sc_network::Litep2pNetworkBackend>(config)
-							.map_err(sc_cli::Error::Service)
-					},
+					sc_network::config::NetworkBackendType::Litep2p => service::new_full::<
+						sc_network::Litep2pNetworkBackend,
+					>(
+						config, dev_block_time
+					)
+					.map_err(sc_cli::Error::Service),
 				}
 			})
 		},

@@ -1,10 +1,15 @@
 //! The node service: client, transaction pool, network, BABE authoring, GRANDPA voting, RPC.
+//! With `--dev --dev-block-time MS` the development chain is sealed every MS milliseconds by
+//! manual seal instead (BABE pre-digests, one slot per block, each block final at once).
 
 use allora_runtime::{apis::RuntimeApi, opaque::Block};
-use futures::FutureExt;
+use futures::{FutureExt, StreamExt};
 use sc_client_api::{Backend, BlockBackend};
 use sc_consensus_babe::{ImportQueueParams, SlotProportion};
 use sc_consensus_grandpa::SharedVoterState;
+use sc_consensus_manual_seal::{
+	consensus::babe::BabeConsensusDataProvider, EngineCommand, ManualSealParams,
+};
 use sc_service::{error::Error as ServiceError, Configuration, TaskManager, WarpSyncConfig};
 use sc_telemetry::{Telemetry, TelemetryWorker};
 use sc_transaction_pool_api::OffchainTransactionPoolFactory;
@@ -68,8 +73,43 @@ fn inherent_data_providers(slot_duration: sp_consensus_babe::SlotDuration) -> Fu
 	})
 }
 
-/// Builds the client, the import queue and the consensus block imports.
-pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
+/// Inherent data of a block sealed in the fast development mode: the child of `parent` takes
+/// the next slot and that slot's start as its timestamp (the child of genesis: the current
+/// slot), so chain time advances one slot per block whatever the wall clock says. The sealer
+/// and BABE's import check use the same providers, so they always agree.
+fn dev_seal_inherent_data_providers(
+	client: Arc<FullClient>,
+	slot_duration: sp_consensus_babe::SlotDuration,
+) -> FullCidp {
+	Arc::new(move |parent: <Block as sp_runtime::traits::Block>::Hash, ()| {
+		let client = client.clone();
+		async move {
+			let header = client.header(parent)?.ok_or("dev seal: the parent header is missing")?;
+			let slot = if header.number == 0 {
+				sp_consensus_babe::Slot::from_timestamp(
+					sp_timestamp::Timestamp::current(),
+					slot_duration,
+				)
+			} else {
+				let parent_slot = sc_consensus_babe::find_pre_digest::<Block>(&header)
+					.map_err(|e| e.to_string())?
+					.slot();
+				sp_consensus_babe::Slot::from((*parent_slot).saturating_add(1))
+			};
+			let timestamp = sp_timestamp::InherentDataProvider::new(sp_timestamp::Timestamp::new(
+				(*slot).saturating_mul(slot_duration.as_millis()),
+			));
+			Ok::<_, Box<dyn std::error::Error + Send + Sync>>((
+				sp_consensus_babe::inherents::InherentDataProvider::new(slot),
+				timestamp,
+			))
+		}
+	})
+}
+
+/// Builds the client, the import queue and the consensus block imports (`dev_seal`: blocks
+/// are checked with the fast development mode's inherent data).
+pub fn new_partial(config: &Configuration, dev_seal: bool) -> Result<Service, ServiceError> {
 	let telemetry = config
 		.telemetry_endpoints
 		.clone()
@@ -120,11 +160,16 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 
 	let babe_config = sc_consensus_babe::configuration(&*client)?;
 	let slot_duration = babe_config.slot_duration();
+	let import_inherent_data = if dev_seal {
+		dev_seal_inherent_data_providers(client.clone(), slot_duration)
+	} else {
+		inherent_data_providers(slot_duration)
+	};
 	let (block_import, babe_link) = sc_consensus_babe::block_import(
 		babe_config,
 		grandpa_block_import,
 		client.clone(),
-		inherent_data_providers(slot_duration),
+		import_inherent_data,
 		select_chain.clone(),
 		OffchainTransactionPoolFactory::new(transaction_pool.clone()),
 	)?;
@@ -152,12 +197,18 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 	})
 }
 
-/// Builds and starts a full node (an authority when started with `--validator` or `--dev`).
+/// Builds and starts a full node (an authority when started with `--validator` or `--dev`);
+/// with `dev_block_time` (milliseconds), blocks are sealed on that clock by manual seal and
+/// finalized at once, without GRANDPA voting.
 pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
 	config: Configuration,
+	dev_block_time: Option<u64>,
 ) -> Result<TaskManager, ServiceError> {
+	if dev_block_time.is_some() && !config.role.is_authority() {
+		return Err(ServiceError::Other("--dev-block-time needs an authority (--dev)".into()));
+	}
 	let sc_service::PartialComponents {
 		client,
 		backend,
@@ -167,7 +218,7 @@ pub fn new_full<
 		select_chain,
 		transaction_pool,
 		other: (block_import, grandpa_link, babe_link, babe_worker_handle, mut telemetry),
-	} = new_partial(&config)?;
+	} = new_partial(&config, dev_block_time.is_some())?;
 
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<
 		Block,
@@ -239,7 +290,8 @@ pub fn new_full<
 	let force_authoring = config.force_authoring;
 	let backoff_authoring_blocks: Option<()> = None;
 	let name = config.network.node_name.clone();
-	let enable_grandpa = !config.disable_grandpa;
+	// Sealed blocks are final at once: no GRANDPA voter in the fast development mode.
+	let enable_grandpa = !config.disable_grandpa && dev_block_time.is_none();
 	let prometheus_registry = config.prometheus_registry().cloned();
 
 	let shared_voter_state = SharedVoterState::empty();
@@ -293,7 +345,52 @@ pub fn new_full<
 		tracing_execute_block: None,
 	})?;
 
-	if role.is_authority() {
+	if let Some(block_time) = dev_block_time {
+		let proposer_factory = sc_basic_authorship::ProposerFactory::new(
+			task_manager.spawn_handle(),
+			client.clone(),
+			transaction_pool.clone(),
+			prometheus_registry.as_ref(),
+			telemetry.as_ref().map(|x| x.handle()),
+		);
+		let slot_duration = babe_link.config().slot_duration();
+		let digests = BabeConsensusDataProvider::new(
+			client.clone(),
+			keystore_container.keystore(),
+			babe_link.epoch_changes().clone(),
+			babe_link.config().authorities.clone(),
+		)
+		.map_err(|e| ServiceError::Other(e.to_string()))?;
+		let mut clock = tokio::time::interval(Duration::from_millis(block_time));
+		clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+		let commands_stream = tokio_stream::wrappers::IntervalStream::new(clock).map(|_| {
+			EngineCommand::SealNewBlock {
+				create_empty: true,
+				finalize: true,
+				parent_hash: None,
+				sender: None,
+			}
+		});
+		let sealing = sc_consensus_manual_seal::run_manual_seal(ManualSealParams {
+			block_import,
+			env: proposer_factory,
+			client: client.clone(),
+			pool: transaction_pool.clone(),
+			commands_stream,
+			select_chain,
+			consensus_data_provider: Some(Box::new(digests)),
+			create_inherent_data_providers: dev_seal_inherent_data_providers(
+				client.clone(),
+				slot_duration,
+			),
+		});
+		// The sealing task is essential: if it fails, the node stops.
+		task_manager.spawn_essential_handle().spawn_blocking(
+			"manual-seal",
+			Some("block-authoring"),
+			sealing,
+		);
+	} else if role.is_authority() {
 		let proposer_factory = sc_basic_authorship::ProposerFactory::new(
 			task_manager.spawn_handle(),
 			client.clone(),

@@ -40,3 +40,18 @@ fn export_chain_spec_of_an_unknown_file_fails() {
 	assert_eq!(code, Some(1));
 	assert!(stderr.contains("no-such-spec.json"), "{stderr}");
 }
+
+#[test]
+fn the_fast_development_mode_needs_dev() {
+	let (code, stderr) = run(&["--dev-block-time", "500", "--tmp"]);
+	assert_eq!(code, Some(1));
+	let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+	assert_eq!(lines.len(), 1, "stderr: {stderr}");
+	assert!(
+		lines[0].contains("--dev-block-time is a development mode: use it with --dev"),
+		"{}",
+		lines[0]
+	);
+	let (code, stderr) = run(&["--dev", "--dev-block-time", "10", "--tmp"]);
+	assert_eq!(code, Some(2), "below the 50 ms floor: {stderr}");
+}
