@@ -1,5 +1,7 @@
 // Small Polkadot.js helpers shared by the end-to-end tests.
 
+import { blake2AsHex } from '@polkadot/util-crypto';
+
 /** Resolves with the first finalized header whose number is >= n (rejects after timeoutMs). */
 export function waitForFinalized(api, n, timeoutMs = 120_000) {
   return new Promise((resolve, reject) => {
@@ -50,4 +52,32 @@ export async function freeAt(api, who, blockHash) {
   const at = blockHash ? await api.at(blockHash) : api;
   const { data } = await at.query.system.account(who);
   return data.free.toBigInt();
+}
+
+/** Polls every 3 s until `check()` is truthy (resolves with it); rejects after `timeoutMs`. */
+export async function until(check, what, timeoutMs = 300_000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 3_000));
+  }
+}
+
+/**
+ * Notes `call` (a Polkadot.js call) as a preimage, submits it as a referendum on `track` (e.g.
+ * `{ Origins: 'Parameters' }` or `{ system: 'Root' }`) and places the decision deposit, all
+ * signed by `signer`; resolves with the referendum index.
+ */
+export async function propose(api, call, track, signer, timeoutMs = 60_000) {
+  const encoded = call.method.toHex();
+  await sendOk(api, api.tx.preimage.notePreimage(encoded), signer, timeoutMs);
+  const lookup = { Lookup: { hash: blake2AsHex(encoded), len: (encoded.length - 2) / 2 } };
+  const r = await sendOk(api, api.tx.referenda.submit(track, lookup, { After: 0 }), signer, timeoutMs);
+  const submitted = r.events.find(({ event }) => api.events.referenda.Submitted.is(event));
+  if (!submitted) throw new Error('no referenda.Submitted event');
+  const index = submitted.event.data[0].toNumber();
+  await sendOk(api, api.tx.referenda.placeDecisionDeposit(index), signer, timeoutMs);
+  return index;
 }

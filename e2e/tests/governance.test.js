@@ -7,9 +7,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
-import { blake2AsHex } from '@polkadot/util-crypto';
 import { startDevNode } from '../lib/node.js';
-import { sendOk } from '../lib/chain.js';
+import { sendOk, until, propose } from '../lib/chain.js';
 
 const ALLO = 10n ** 18n;
 let node;
@@ -35,45 +34,19 @@ after(async () => {
 /** Sends `tx`; fails with the decoded module error if it failed. */
 const ok = (tx, signer) => sendOk(api, tx, signer);
 
-/** Notes `call` as a preimage, submits it on the parameters track and places the decision
- * deposit (Alice); resolves with the referendum index. */
-async function propose(call) {
-  const encoded = call.method.toHex();
-  await ok(api.tx.preimage.notePreimage(encoded), alice);
-  const hash = blake2AsHex(encoded);
-  const len = (encoded.length - 2) / 2;
-  const r = await ok(
-    api.tx.referenda.submit({ Origins: 'Parameters' }, { Lookup: { hash, len } }, { After: 0 }),
-    alice,
-  );
-  const submitted = r.events.find(({ event }) => api.events.referenda.Submitted.is(event));
-  assert.ok(submitted, 'a Submitted event');
-  const index = submitted.event.data[0].toNumber();
-  await ok(api.tx.referenda.placeDecisionDeposit(index), alice);
-  return index;
-}
+/** A referendum on the parameters track (preimage, submission, decision deposit by Alice). */
+const proposeParameters = (call) => propose(api, call, { Origins: 'Parameters' }, alice);
 
 function vote(index, aye, balance, conviction) {
   return api.tx.convictionVoting.vote(index, { Standard: { vote: { aye, conviction }, balance } });
-}
-
-/** Polls (each block) until `check()` is truthy or `timeoutMs` passes. */
-async function until(check, what, timeoutMs = 300_000) {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 3_000));
-  }
 }
 
 test('a parameters referendum passes with conviction votes and changes topics.params; a rejected one changes nothing', async () => {
   const before = (await api.query.topics.params()).createTopicFee.toBigInt();
   const passing = before + 1n;
   const failing = before + 2n;
-  const yes = await propose(api.tx.topics.updateParams({ createTopicFee: passing }));
-  const no = await propose(api.tx.topics.updateParams({ createTopicFee: failing }));
+  const yes = await proposeParameters(api.tx.topics.updateParams({ createTopicFee: passing }));
+  const no = await proposeParameters(api.tx.topics.updateParams({ createTopicFee: failing }));
   assert.ok((await api.query.referenda.referendumInfoFor(yes)).unwrap().isOngoing);
 
   await ok(vote(yes, true, 500_000n * ALLO, 'Locked1x'), bob);

@@ -12,7 +12,7 @@ import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import { stringToHex, u8aToHex } from '@polkadot/util';
 import { startDevNode } from '../lib/node.js';
-import { sendOk, waitForFinalized } from '../lib/chain.js';
+import { sendOk, waitForFinalized, until, propose } from '../lib/chain.js';
 
 const ALLO = 10n ** 18n;
 let node;
@@ -43,28 +43,11 @@ after(async () => {
 
 const ok = (tx, signer) => sendOk(api, tx, signer, 120_000);
 
-async function until(check, what, timeoutMs = 420_000) {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 3_000));
-  }
-}
-
 test('a root referendum upgrades the runtime of a live chain; it keeps finalizing and the migration ran', async () => {
   const before = (await api.rpc.state.getRuntimeVersion()).specVersion.toNumber();
   const codeHash = blake2AsHex(code, 256);
 
-  const call = api.tx.system.authorizeUpgrade(codeHash).method.toHex();
-  await ok(api.tx.preimage.notePreimage(call), alice);
-  const r = await ok(
-    api.tx.referenda.submit({ system: 'Root' }, { Lookup: { hash: blake2AsHex(call), len: (call.length - 2) / 2 } }, { After: 0 }),
-    alice,
-  );
-  const index = r.events.find(({ event }) => api.events.referenda.Submitted.is(event)).event.data[0].toNumber();
-  await ok(api.tx.referenda.placeDecisionDeposit(index), alice);
+  const index = await propose(api, api.tx.system.authorizeUpgrade(codeHash), { system: 'Root' }, alice, 120_000);
   for (const voter of [bob, charlie]) {
     await ok(api.tx.convictionVoting.vote(index, { Standard: { vote: { aye: true, conviction: 'Locked1x' }, balance: 500_000n * ALLO } }), voter);
   }
@@ -73,10 +56,10 @@ test('a root referendum upgrades the runtime of a live chain; it keeps finalizin
   await until(async () => {
     const auth = await api.query.system.authorizedUpgrade();
     return auth.isSome && auth.unwrap().codeHash.toHex() === codeHash;
-  }, 'the authorized upgrade');
+  }, 'the authorized upgrade', 420_000);
   await ok(api.tx.system.applyAuthorizedUpgrade(u8aToHex(code)), alice);
 
-  await until(async () => (await api.rpc.state.getRuntimeVersion()).specVersion.toNumber() === before + 1, 'the new spec_version');
+  await until(async () => (await api.rpc.state.getRuntimeVersion()).specVersion.toNumber() === before + 1, 'the new spec_version', 420_000);
   // The chain keeps producing and finalizing blocks on the new runtime.
   const head = (await api.rpc.chain.getHeader()).number.toNumber();
   await waitForFinalized(api, head + 3, 120_000);
