@@ -196,6 +196,19 @@ impl Chain {
 		self.rpc.request(method, params).await.map_err(|e| e.to_string())
 	}
 
+	/// A subscription to new best blocks, retried every 2 s (logged as `who`) until it succeeds.
+	pub async fn best_blocks(&self, who: &str) -> subxt::client::Blocks<Config> {
+		loop {
+			match self.api.stream_best_blocks().await {
+				Ok(stream) => return stream,
+				Err(e) => {
+					crate::log::line(who, &format!("cannot subscribe to blocks ({e}); retrying"));
+					tokio::time::sleep(Duration::from_secs(2)).await;
+				},
+			}
+		}
+	}
+
 	/// The account's next nonce, counting its transactions waiting in the pool.
 	pub async fn next_nonce(&self, account: &AccountId) -> Result<u64, String> {
 		self.legacy.system_account_next_index(account).await.map_err(|e| e.to_string())

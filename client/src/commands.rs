@@ -121,11 +121,15 @@ pub async fn fund_topic(
 	amount: &str,
 ) -> Result<(), String> {
 	let amount = parse_allo(amount).map_err(|e| format!("--amount {e}"))?;
-	account
-		.submit(chain, &allora::tx().topics().fund_topic(topic, amount))
-		.await
-		.map_err(|e| e.to_string())?;
-	Ok(())
+	submit(chain, account, &allora::tx().topics().fund_topic(topic, amount)).await
+}
+
+async fn submit<P: subxt::transactions::Payload>(
+	chain: &Chain,
+	account: &Account,
+	call: &P,
+) -> Result<(), String> {
+	account.submit(chain, call).await.map(|_| ()).map_err(|e| e.to_string())
 }
 
 /// Registers the account on a topic as a worker or a reputer.
@@ -135,12 +139,11 @@ pub async fn register(
 	topic: u64,
 	reputer: bool,
 ) -> Result<(), String> {
-	let result = if reputer {
-		account.submit(chain, &allora::tx().stake().register_reputer(topic)).await
+	if reputer {
+		submit(chain, account, &allora::tx().stake().register_reputer(topic)).await
 	} else {
-		account.submit(chain, &allora::tx().inference().register_worker(topic)).await
-	};
-	result.map(|_| ()).map_err(|e| e.to_string())
+		submit(chain, account, &allora::tx().inference().register_worker(topic)).await
+	}
 }
 
 /// Adds `amount` ALLO to the account's reputer stake on a topic.
@@ -151,11 +154,7 @@ pub async fn stake(
 	amount: &str,
 ) -> Result<(), String> {
 	let amount = parse_allo(amount).map_err(|e| format!("--amount {e}"))?;
-	account
-		.submit(chain, &allora::tx().stake().add_stake(topic, amount))
-		.await
-		.map_err(|e| e.to_string())?;
-	Ok(())
+	submit(chain, account, &allora::tx().stake().add_stake(topic, amount)).await
 }
 
 /// The topic as the `allora_topicInfo` RPC prints it.

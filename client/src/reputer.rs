@@ -71,14 +71,7 @@ pub async fn run(
 	let mut reported: BTreeSet<(u64, u32)> = BTreeSet::new();
 	let mut waiting: BTreeSet<(u64, u32)> = BTreeSet::new();
 	loop {
-		let mut blocks = match chain.api.stream_best_blocks().await {
-			Ok(stream) => stream,
-			Err(e) => {
-				log(&format!("cannot subscribe to blocks ({e}); retrying"));
-				tokio::time::sleep(std::time::Duration::from_secs(2)).await;
-				continue;
-			},
-		};
+		let mut blocks = chain.best_blocks("reputer").await;
 		while let Some(block) = blocks.next().await {
 			let block = match block {
 				Ok(block) => block,

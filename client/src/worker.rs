@@ -39,14 +39,7 @@ pub async fn run(
 	let state: Arc<Mutex<BTreeMap<u64, TopicState>>> = Arc::new(Mutex::new(BTreeMap::new()));
 	let configured: BTreeMap<u64, WorkerTopic> = topics.into_iter().map(|t| (t.topic, t)).collect();
 	loop {
-		let mut blocks = match chain.api.stream_best_blocks().await {
-			Ok(stream) => stream,
-			Err(e) => {
-				log(&format!("cannot subscribe to blocks ({e}); retrying"));
-				tokio::time::sleep(std::time::Duration::from_secs(2)).await;
-				continue;
-			},
-		};
+		let mut blocks = chain.best_blocks("worker").await;
 		{
 			// Nonces that opened before we subscribed (start, or blocks missed while reconnecting).
 			for topic in configured.values() {

@@ -345,14 +345,14 @@ pub fn new_full<
 		tracing_execute_block: None,
 	})?;
 
+	let proposer_factory = sc_basic_authorship::ProposerFactory::new(
+		task_manager.spawn_handle(),
+		client.clone(),
+		transaction_pool.clone(),
+		prometheus_registry.as_ref(),
+		telemetry.as_ref().map(|x| x.handle()),
+	);
 	if let Some(block_time) = dev_block_time {
-		let proposer_factory = sc_basic_authorship::ProposerFactory::new(
-			task_manager.spawn_handle(),
-			client.clone(),
-			transaction_pool.clone(),
-			prometheus_registry.as_ref(),
-			telemetry.as_ref().map(|x| x.handle()),
-		);
 		let slot_duration = babe_link.config().slot_duration();
 		let digests = BabeConsensusDataProvider::new(
 			client.clone(),
@@ -391,14 +391,6 @@ pub fn new_full<
 			sealing,
 		);
 	} else if role.is_authority() {
-		let proposer_factory = sc_basic_authorship::ProposerFactory::new(
-			task_manager.spawn_handle(),
-			client.clone(),
-			transaction_pool.clone(),
-			prometheus_registry.as_ref(),
-			telemetry.as_ref().map(|x| x.handle()),
-		);
-
 		let slot_duration = babe_link.config().slot_duration();
 		let babe = sc_consensus_babe::start_babe(sc_consensus_babe::BabeParams {
 			keystore: keystore_container.keystore(),
