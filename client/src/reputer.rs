@@ -3,7 +3,7 @@
 //! loop that reports each nonce once its window is open.
 
 use crate::{
-	chain::{allora, ss58, Account, AccountId, Chain},
+	chain::{allora, ss58, Account, AccountId, Chain, TxError},
 	config::ReputerTopic,
 	metrics::Metrics,
 	truth,
@@ -171,9 +171,17 @@ async fn report_open(
 			},
 			Err(e) => {
 				metrics.failure(topic.topic, "reputer");
+				// A refusal by the runtime is final; a transport failure (connection lost,
+				// transaction dropped) is tried again at the next block while the window is open.
+				let retry = matches!(e, TxError::Other(_));
+				if retry {
+					reported.remove(&key);
+				}
 				log(&format!(
-					"topic {} nonce {}: loss bundle not submitted: {e}",
-					topic.topic, status.nonce
+					"topic {} nonce {}: loss bundle not submitted: {e}{}",
+					topic.topic,
+					status.nonce,
+					if retry { " (trying again at the next block)" } else { "" }
 				));
 			},
 		}

@@ -3,7 +3,7 @@
 //! topic's open nonces), asks the model, and submits the inference and forecasts once per nonce.
 
 use crate::{
-	chain::{allora, ss58, Account, AccountId, Chain},
+	chain::{allora, ss58, Account, AccountId, Chain, TxError},
 	config::WorkerTopic,
 	metrics::Metrics,
 	model::{self, Bounds, HistoryEntry, ModelRequest},
@@ -195,7 +195,20 @@ async fn serve_nonce(
 		prediction.inference.map(Static),
 		forecast,
 	);
-	account.submit(chain, &call).await.map_err(|e| e.to_string())?;
+	// A refusal by the runtime is final; a transport failure (connection lost, transaction
+	// dropped) is tried again twice, 2 s apart, while the window may still be open.
+	let mut attempt = 0;
+	loop {
+		match account.submit(chain, &call).await {
+			Ok(_) => break,
+			Err(TxError::Other(e)) if attempt < 2 => {
+				attempt += 1;
+				log(&format!("topic {} nonce {nonce}: {e}; trying again", topic.topic));
+				tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+			},
+			Err(e) => return Err(e.to_string()),
+		}
+	}
 	metrics.submitted(topic.topic, "worker", nonce, started.elapsed());
 	log(&format!(
 		"topic {} nonce {nonce}: submitted inference {} and {} forecast elements",
