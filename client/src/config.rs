@@ -2,6 +2,7 @@
 //! topics this process works and reputes on. Every problem is reported as one line naming the
 //! file, the key and what is wrong.
 
+use crate::market::SeriesSource;
 use serde::Deserialize;
 use std::{
 	collections::BTreeSet,
@@ -124,7 +125,11 @@ pub enum Adapter {
 		name: String,
 		/// Its parameter, if it takes one (e.g. the value of `constant`).
 		value: Option<String>,
+		/// The market series of the series models (`random-walk`, `online-ar`, …).
+		series: Option<SeriesSource>,
 	},
+	/// A daily market series (ground truth only): the target of the day a nonce predicts.
+	Series(SeriesSource),
 }
 
 fn default_timeout_ms() -> u64 {
@@ -227,15 +232,28 @@ fn check_adapter(adapter: &Adapter, key: &str, truth: bool) -> Result<(), (Strin
 			))
 		},
 		Adapter::Csv { .. } => {},
-		Adapter::Builtin { name, value } if !truth => {
-			crate::model::Builtin::new(name, value.as_deref())
-				.map_err(|e| (format!("{key}.name"), e))?;
+		Adapter::Builtin { name, value, series } if !truth => {
+			crate::model::Builtin::new(name, value.as_deref(), series.as_ref()).map_err(|e| {
+				let field =
+					if e.contains("series") || series.is_some() { "series" } else { "name" };
+				(format!("{key}.{field}"), e)
+			})?;
 		},
 		Adapter::Builtin { .. } => {
 			return Err((
 				format!("{key}.kind"),
 				"`builtin` is a model, not a ground-truth source".into(),
 			))
+		},
+		Adapter::Series(_) if !truth => {
+			return Err((
+				format!("{key}.kind"),
+				"`series` is a ground-truth source, not a model (use a `builtin` series model)"
+					.into(),
+			))
+		},
+		Adapter::Series(source) => {
+			crate::market::SeriesTopic::open(source).map_err(|e| (key.to_string(), e))?;
 		},
 	}
 	Ok(())

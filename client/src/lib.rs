@@ -8,11 +8,15 @@
 pub mod chain;
 pub mod commands;
 pub mod config;
+pub mod demo;
+pub mod demo_report;
 pub mod exchange;
 pub mod log;
+pub mod market;
 pub mod metrics;
 pub mod model;
 pub mod reputer;
+pub mod series_models;
 pub mod status;
 pub mod truth;
 pub mod values;

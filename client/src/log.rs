@@ -1,10 +1,31 @@
-//! Progress output: one timestamped line per event on stderr (`2026-12-04T10:00:00Z worker …`).
+//! Progress output: one timestamped line per event on stderr (`2026-12-04T10:00:00Z worker …`),
+//! or appended to a file when the process asked for one (the demo's participants).
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::{
+	fs::File,
+	io::Write,
+	path::Path,
+	sync::{Mutex, OnceLock},
+	time::{SystemTime, UNIX_EPOCH},
+};
+
+static FILE: OnceLock<Mutex<File>> = OnceLock::new();
+
+/// Sends every later line to `path` (created or truncated) instead of stderr.
+pub fn to_file(path: &Path) -> Result<(), String> {
+	let file = File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
+	FILE.set(Mutex::new(file)).map_err(|_| "the log file is already set".to_string())
+}
 
 /// Prints `line` tagged with `who` and the UTC time.
 pub fn line(who: &str, line: &str) {
-	eprintln!("{} {who:<7} {line}", utc_now());
+	let text = format!("{} {who:<7} {line}", utc_now());
+	match FILE.get().and_then(|f| f.lock().ok()) {
+		Some(mut file) => {
+			let _ = writeln!(file, "{text}");
+		},
+		None => eprintln!("{text}"),
+	}
 }
 
 /// The current UTC time as `YYYY-MM-DDTHH:MM:SSZ`.

@@ -5,7 +5,7 @@ use allora_client::{
 	chain::{self, Account, AccountId, Chain},
 	commands::{self, NewTopic},
 	config::{Config, KeySource},
-	log,
+	demo, log,
 	metrics::Metrics,
 	reputer, status, worker,
 };
@@ -68,6 +68,28 @@ enum Command {
 		/// The amount in ALLO, e.g. `100` or `0.5`.
 		#[arg(long)]
 		amount: String,
+	},
+	/// The live demo on a development chain: a topic forecasting Microsoft's daily moves, five
+	/// workers, two forecasters and two reputers; writes a CSV, a plot and the summary table.
+	Demo {
+		/// The daily series (a `Date,…,Close` CSV).
+		#[arg(long, default_value = "client/demo/msft-daily.csv")]
+		series: PathBuf,
+		/// The first trading day predicted (a row of the series).
+		#[arg(long, default_value = "2008-01-02")]
+		start: String,
+		/// Epochs recorded before the report.
+		#[arg(long, default_value_t = 300)]
+		epochs: usize,
+		/// Blocks per epoch.
+		#[arg(long, default_value_t = 4)]
+		epoch_length: u32,
+		/// Where the CSV, the plot, the summary, the participants' configurations and log go.
+		#[arg(long, default_value = "demo-out")]
+		out: PathBuf,
+		/// Stop after the report instead of keeping the network running.
+		#[arg(long)]
+		exit: bool,
 	},
 	/// An account's standing on a topic: registrations, active sets, scores, regrets, rewards,
 	/// and why it was not scored.
@@ -184,6 +206,18 @@ async fn run(cli: Cli) -> Result<(), String> {
 			commands::stake(&chain, &account, topic, &amount).await?;
 			println!("staked {amount} ALLO on topic {topic}");
 			Ok(())
+		},
+		Command::Demo { series, start, epochs, epoch_length, out, exit } => {
+			let options = demo::DemoOptions {
+				node,
+				series,
+				start,
+				epochs,
+				epoch_length,
+				out,
+				keep_running: !exit,
+			};
+			demo::run(&options).await.map(|_| ())
 		},
 		Command::Status { account, topic } => {
 			let chain = Chain::connect(&node, Duration::from_secs(10)).await?;

@@ -3,7 +3,14 @@
 //! accepts (not a number, outside the topic's ranges, a forecast about an unknown inferer) is
 //! refused with its reason: the epoch is skipped, nothing wrong is submitted.
 
-use crate::{chain::AccountId, config::Adapter, exchange, values::parse_value};
+use crate::{
+	chain::AccountId,
+	config::Adapter,
+	exchange,
+	market::{decimal, SeriesSource, SeriesTopic, Target},
+	series_models::{fixed_to_f64, PastRound, SeriesModel},
+	values::parse_value,
+};
 use allora_math::Fixed;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -56,18 +63,30 @@ pub struct Prediction {
 }
 
 /// A model built into the client.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub enum Builtin {
 	/// Always the same inference (tests, and a baseline anyone can reproduce).
 	Constant(Fixed),
 	/// The latest combined network inference (persistence of the network's own value), or
 	/// `value` before the first one.
 	LastCombined(Fixed),
+	/// A model of a daily market series (see [`SeriesModel`]): it reads the series' days
+	/// before the one the nonce predicts.
+	Series(SeriesModel, SeriesTopic),
 }
 
 impl Builtin {
-	/// The built-in model `name` with its parameter `value`.
-	pub fn new(name: &str, value: Option<&str>) -> Result<Builtin, String> {
+	/// The built-in model `name` with its parameter `value` or its market `series`.
+	pub fn new(
+		name: &str,
+		value: Option<&str>,
+		series: Option<&SeriesSource>,
+	) -> Result<Builtin, String> {
+		if let Some(model) = SeriesModel::parse(name) {
+			let source = series
+				.ok_or_else(|| format!("built-in model {name:?} needs `series` (the market)"))?;
+			return Ok(Builtin::Series(model, SeriesTopic::open(source)?));
+		}
 		let number = |what: &str| -> Result<Fixed, String> {
 			let v =
 				value.ok_or_else(|| format!("built-in model {name:?} needs `value` ({what})"))?;
@@ -76,19 +95,60 @@ impl Builtin {
 		match name {
 			"constant" => Ok(Builtin::Constant(number("the inference")?)),
 			"last-combined" => Ok(Builtin::LastCombined(number("the first inference")?)),
-			_ => Err(format!("unknown built-in model {name:?} (known: constant, last-combined)")),
+			_ => Err(format!(
+				"unknown built-in model {name:?} (known: constant, last-combined, {})",
+				SeriesModel::NAMES
+			)),
 		}
 	}
 
-	fn answer(&self, request: &ModelRequest) -> Value {
+	fn answer(&self, request: &ModelRequest) -> Result<Value, String> {
 		let value = match self {
 			Builtin::Constant(v) => *v,
 			Builtin::LastCombined(first) => {
 				request.history.last().map(|h| h.combined).unwrap_or(*first)
 			},
+			Builtin::Series(model, topic) => return series_answer(*model, topic, request),
 		};
-		json!({ "inference": value.to_string() })
+		Ok(json!({ "inference": value.to_string() }))
 	}
+}
+
+/// A series model's answer for `request`: it sees the targets of the days before the nonce's
+/// day, and (forecasters) the past rounds whose days are over.
+fn series_answer(
+	model: SeriesModel,
+	topic: &SeriesTopic,
+	request: &ModelRequest,
+) -> Result<Value, String> {
+	let day = topic.day(request.nonce)?;
+	let past = topic.known_before(day);
+	if !model.is_forecaster() {
+		let mut value = model.infer(past)?;
+		if topic.target == Target::AbsLogReturnPct {
+			value = value.max(0.0);
+		}
+		return Ok(json!({ "inference": decimal(value) }));
+	}
+	let rounds: Vec<PastRound> = request
+		.history
+		.iter()
+		.filter_map(|h| {
+			let d = topic.day(h.nonce).ok().filter(|d| *d < day && *d >= 1)?;
+			Some(PastRound {
+				values: h.inferers.iter().map(|(who, v)| (who.clone(), fixed_to_f64(*v))).collect(),
+				truth: topic.targets.get(d).copied()?,
+				known: d - 1,
+			})
+		})
+		.collect();
+	let forecasts = model.forecast(past, &rounds, &request.inferers);
+	if forecasts.is_empty() {
+		return Err("no inferer has three past rounds to forecast from yet".into());
+	}
+	let forecasts: serde_json::Map<String, Value> =
+		forecasts.into_iter().map(|(who, v)| (who, Value::String(decimal(v)))).collect();
+	Ok(json!({ "forecasts": forecasts }))
 }
 
 /// Asks the configured model for `request` and checks the answer against `bounds`.
@@ -106,8 +166,12 @@ pub async fn predict(
 		Adapter::Command { program, args, timeout_ms } => {
 			exchange::command(program, args, &body, Duration::from_millis(*timeout_ms)).await?
 		},
-		Adapter::Builtin { name, value } => Builtin::new(name, value.as_deref())?.answer(request),
-		Adapter::Csv { .. } => return Err("a csv file is not a model".into()),
+		Adapter::Builtin { name, value, series } => {
+			Builtin::new(name, value.as_deref(), series.as_ref())?.answer(request)?
+		},
+		Adapter::Csv { .. } | Adapter::Series(_) => {
+			return Err("a ground-truth source is not a model".into())
+		},
 	};
 	read_prediction(&answer, &request.inferers, bounds)
 }
@@ -237,19 +301,75 @@ mod tests {
 			inferers: vec![],
 			history: vec![],
 		};
-		let constant = Builtin::new("constant", Some("42.5"))?;
-		assert_eq!(constant.answer(&request), json!({ "inference": "42.5" }));
-		let last = Builtin::new("last-combined", Some("100"))?;
-		assert_eq!(last.answer(&request), json!({ "inference": "100" }));
+		let constant = Builtin::new("constant", Some("42.5"), None)?;
+		assert_eq!(constant.answer(&request)?, json!({ "inference": "42.5" }));
+		let last = Builtin::new("last-combined", Some("100"), None)?;
+		assert_eq!(last.answer(&request)?, json!({ "inference": "100" }));
 		request.history.push(HistoryEntry {
 			nonce: 4,
 			combined: fx("99.5"),
 			naive: fx("99"),
 			inferers: BTreeMap::new(),
 		});
-		assert_eq!(last.answer(&request), json!({ "inference": "99.5" }));
-		assert!(Builtin::new("constant", None).is_err());
-		assert!(Builtin::new("constant", Some("x")).is_err());
+		assert_eq!(last.answer(&request)?, json!({ "inference": "99.5" }));
+		assert!(Builtin::new("constant", None, None).is_err());
+		assert!(Builtin::new("constant", Some("x"), None).is_err());
+		Ok(())
+	}
+
+	#[test]
+	fn series_models_see_only_the_days_before_the_one_they_predict() -> Result<(), String> {
+		let dir = std::env::temp_dir().join(format!("allora-series-model-{}", std::process::id()));
+		std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+		let path = dir.join("m.csv");
+		// Closes 100·1.01^d: every day moves ln(1.01) = 0.995033…%, except day 30 (+10 %).
+		let mut text = String::from("Date,Close\n");
+		let mut close = 100.0f64;
+		for d in 0..40 {
+			close *= if d == 30 { 1.1 } else { 1.01 };
+			text.push_str(&format!("2000-01-{:02},{close}\n", d + 1));
+		}
+		std::fs::write(&path, text).map_err(|e| e.to_string())?;
+		let source = SeriesSource {
+			path,
+			target: Target::AbsLogReturnPct,
+			first_nonce: 100,
+			epoch_length: 4,
+			first_date: "2000-01-31".into(),
+		};
+		let walk = Builtin::new("random-walk", None, Some(&source))?;
+		let mut request = ModelRequest {
+			topic: 1,
+			nonce: 100,
+			metadata: String::new(),
+			inferers: vec![ALICE.into()],
+			history: vec![],
+		};
+		// Nonce 100 predicts day 30 (the +10 % day) from day 29: it cannot know the jump.
+		assert_eq!(walk.answer(&request)?, json!({ "inference": "0.995033085" }));
+		request.nonce = 104;
+		assert_eq!(walk.answer(&request)?, json!({ "inference": "9.531017980" }));
+		request.nonce = 96;
+		assert!(walk.answer(&request).is_err(), "before the first nonce");
+		assert!(Builtin::new("random-walk", None, None).is_err(), "a series model needs `series`");
+
+		// The loss forecaster: Alice's past inferences were 0.1 off each day.
+		let forecaster = Builtin::new("loss-ewma", None, Some(&source))?;
+		request.nonce = 116;
+		assert!(forecaster.answer(&request).is_err(), "no past rounds yet");
+		for nonce in [100u32, 104, 108, 112] {
+			let truth = SeriesTopic::open(&source)?.truth(nonce)?;
+			request.history.push(HistoryEntry {
+				nonce,
+				combined: fx("1"),
+				naive: fx("1"),
+				inferers: [(ALICE.to_string(), fx(&decimal(truth + 0.1)))].into_iter().collect(),
+			});
+		}
+		let answer = forecaster.answer(&request)?;
+		let loss: f64 = answer["forecasts"][ALICE].as_str().unwrap_or("x").parse().unwrap_or(0.0);
+		assert!((loss + 2.0).abs() < 1e-6, "log10(0.1²) = −2, got {answer}");
+		std::fs::remove_dir_all(&dir).map_err(|e| e.to_string())?;
 		Ok(())
 	}
 }

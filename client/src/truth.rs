@@ -24,6 +24,11 @@ pub async fn ground_truth(
 		Adapter::Builtin { .. } => {
 			return Err("a built-in model is not a ground-truth source".into())
 		},
+		Adapter::Series(source) => {
+			let topic = crate::market::SeriesTopic::open(source)?;
+			let value = crate::market::decimal(topic.truth(nonce)?);
+			return value.parse().map(Some).map_err(|e| format!("{value:?} is {e}"));
+		},
 	};
 	read_truth(&answer)
 }
