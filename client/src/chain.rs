@@ -239,16 +239,24 @@ impl Account {
 		chain: &Chain,
 		call: &P,
 	) -> Result<ExtrinsicEvents<Config>, TxError> {
-		let mut progress = {
+		// The turn is held until the pool has answered for the transaction (its first status):
+		// the next submission's pool-aware nonce then counts it.
+		let (mut progress, first) = {
 			let _turn = self.turn.lock().await;
 			let nonce = chain.next_nonce(&self.id).await.map_err(TxError::Other)?;
 			let params = DefaultExtrinsicParamsBuilder::<Config>::new().nonce(nonce).build();
 			let mut tx = chain.api.tx().await.map_err(TxError::other)?;
-			tx.sign_and_submit_then_watch(call, &self.keypair, params)
+			let mut progress = tx
+				.sign_and_submit_then_watch(call, &self.keypair, params)
 				.await
-				.map_err(TxError::other)?
+				.map_err(TxError::other)?;
+			let first = tokio::time::timeout(Duration::from_secs(30), progress.next())
+				.await
+				.map_err(|_| TxError::Other("the pool did not answer within 30 s".into()))?;
+			(progress, first)
 		};
-		while let Some(status) = progress.next().await {
+		let mut next = first;
+		while let Some(status) = next.take() {
 			match status.map_err(TxError::other)? {
 				TransactionStatus::InBestBlock(b) | TransactionStatus::InFinalizedBlock(b) => {
 					return Ok(b.wait_for_success().await?)
@@ -262,6 +270,7 @@ impl Account {
 				TransactionStatus::Error { message } => return Err(TxError::Other(message)),
 				_ => {},
 			}
+			next = progress.next().await;
 		}
 		Err(TxError::Other("the node stopped reporting the transaction's status".into()))
 	}

@@ -157,8 +157,22 @@ impl Config {
 			problem,
 		};
 		let config: Config = toml::from_str(text).map_err(|e| {
-			let problem = e.message().to_string();
-			let key = e.span().map(|span| key_at(text, span.start)).unwrap_or_default();
+			// The parser quotes the offending value: a string written as `key` may be a secret.
+			let mut key = e.span().map(|span| key_at(text, span.start)).unwrap_or_default();
+			let inline_secret = text.lines().any(|line| {
+				line.trim_start()
+					.strip_prefix("key")
+					.and_then(|rest| rest.trim_start().strip_prefix('='))
+					.is_some_and(|value| value.trim_start().starts_with(['"', '\'']))
+			});
+			let problem = if inline_secret {
+				key = "key".into();
+				"expected `{ env = \"VARIABLE\" }` or `{ file = \"PATH\" }` (the value is not \
+				 shown: it may be a secret)"
+					.to_string()
+			} else {
+				e.message().to_string()
+			};
 			error(&key, problem)
 		})?;
 		config.check().map_err(|(key, problem)| error(&key, problem))?;
@@ -357,6 +371,13 @@ keep_minimum_stake = true
 
 		let csv_model = parse("key = { env = \"S\" }\n[[worker]]\ntopic = 1\nmodel = { kind = \"csv\", path = \"a\" }\n");
 		assert!(csv_model.err().map(|e| e.to_string()).unwrap_or_default().contains("not a model"));
+
+		let secret = parse(
+			"key = \"bottom drive obey lake curtain smoke basket hold race lonely fit walk\"\n",
+		);
+		let e = secret.err().map(|e| e.to_string()).unwrap_or_default();
+		assert!(e.starts_with("client.toml: `key`: expected `{ env"), "{e}");
+		assert!(!e.contains("bottom drive"), "a secret written as the key is never echoed: {e}");
 
 		let typo = parse("key = { env = \"S\" }\nnode_url = \"ws://x\"\n");
 		let e = typo.err().map(|e| e.to_string()).unwrap_or_default();
