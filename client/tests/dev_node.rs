@@ -8,64 +8,13 @@
 use allora_client::chain::{allora, keypair, ss58, Account, Chain};
 use std::{
 	fs,
-	net::TcpListener,
 	path::{Path, PathBuf},
-	process::{Child, Command, Stdio},
+	process::{Command, Stdio},
 	time::{Duration, Instant},
 };
 
-type TestResult = Result<(), String>;
-
-fn client_binary() -> PathBuf {
-	PathBuf::from(env!("CARGO_BIN_EXE_allora-client"))
-}
-
-fn node_binary() -> Result<PathBuf, String> {
-	let path = match std::env::var_os("ALLORA_NODE") {
-		Some(p) => PathBuf::from(p),
-		None => client_binary().with_file_name("allora-node"),
-	};
-	if path.exists() {
-		Ok(path)
-	} else {
-		Err(format!(
-			"allora-node not found at {} (build the workspace, or set ALLORA_NODE)",
-			path.display()
-		))
-	}
-}
-
-fn free_port() -> Result<u16, String> {
-	let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
-	listener.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
-}
-
-/// A child process killed when dropped (so a failing test leaves nothing running).
-struct Process(Child);
-
-impl Drop for Process {
-	fn drop(&mut self) {
-		let _ = self.0.kill();
-		let _ = self.0.wait();
-	}
-}
-
-fn start_node(base: &Path, rpc: u16, p2p: u16, log: &Path) -> Result<Process, String> {
-	let out =
-		fs::OpenOptions::new().create(true).append(true).open(log).map_err(|e| e.to_string())?;
-	let err = out.try_clone().map_err(|e| e.to_string())?;
-	let child = Command::new(node_binary()?)
-		// The fast development mode: a block a second, so that epochs take seconds.
-		.args(["--dev", "--dev-block-time", "1000", "--no-prometheus", "--no-telemetry", "--no-mdns"])
-		.arg("--base-path")
-		.arg(base)
-		.args(["--rpc-port", &rpc.to_string(), "--port", &p2p.to_string()])
-		.stdout(out)
-		.stderr(err)
-		.spawn()
-		.map_err(|e| format!("starting allora-node: {e}"))?;
-	Ok(Process(child))
-}
+mod common;
+use common::*;
 
 /// Runs the client CLI to completion: (success, stdout, stderr).
 fn cli(args: &[&str], env: &[(&str, &str)]) -> Result<(bool, String, String), String> {
@@ -148,7 +97,7 @@ async fn workers_and_a_reputer_take_part_through_the_client_and_survive_a_node_r
 	let (rpc, p2p, metrics) = (free_port()?, free_port()?, free_port()?);
 	let url = format!("ws://127.0.0.1:{rpc}");
 	let node_log = dir.join("node.log");
-	let mut node_process = start_node(&dir.join("chain"), rpc, p2p, &node_log)?;
+	let mut node_process = start_node(&dir.join("chain"), rpc, p2p, &node_log, 1_000)?;
 	let chain = Chain::connect(&url, Duration::from_secs(90)).await?;
 
 	// Governance (sudo on the dev chain) allows 4-block epochs for this test.
@@ -294,7 +243,7 @@ async fn workers_and_a_reputer_take_part_through_the_client_and_survive_a_node_r
 		(count(&logs("bob"), "submitted inference"), count(&logs("eve"), "loss bundle submitted"));
 	drop(node_process);
 	tokio::time::sleep(Duration::from_secs(3)).await;
-	node_process = start_node(&dir.join("chain"), rpc, p2p, &node_log)?;
+	node_process = start_node(&dir.join("chain"), rpc, p2p, &node_log, 1_000)?;
 	let chain = Chain::connect(&url, Duration::from_secs(90)).await?;
 	// A round after the first settlement is synthesised from regrets and scores every inferer.
 	let (scored, inferers) =
