@@ -215,6 +215,10 @@ impl Chain {
 	}
 }
 
+/// How long a submitted transaction may take to reach a best block before the client stops
+/// waiting for it (and, before any new attempt, checks whether it landed).
+pub const INCLUSION_PATIENCE: Duration = Duration::from_secs(120);
+
 /// An account that signs: one submission at a time is handed its nonce, so several topics
 /// served by one process never reuse or skip one.
 #[derive(Clone)]
@@ -255,6 +259,9 @@ impl Account {
 				.map_err(|_| TxError::Other("the pool did not answer within 30 s".into()))?;
 			(progress, first)
 		};
+		// The pool drops a transaction that stays invalid; a node that stops reporting its
+		// status (a stalled connection) is given up on after `INCLUSION_PATIENCE`.
+		let deadline = tokio::time::Instant::now() + INCLUSION_PATIENCE;
 		let mut next = first;
 		while let Some(status) = next.take() {
 			match status.map_err(TxError::other)? {
@@ -270,7 +277,12 @@ impl Account {
 				TransactionStatus::Error { message } => return Err(TxError::Other(message)),
 				_ => {},
 			}
-			next = progress.next().await;
+			next = tokio::time::timeout_at(deadline, progress.next()).await.map_err(|_| {
+				TxError::Other(format!(
+					"not in a block within {} s of its submission",
+					INCLUSION_PATIENCE.as_secs()
+				))
+			})?;
 		}
 		Err(TxError::Other("the node stopped reporting the transaction's status".into()))
 	}

@@ -97,7 +97,7 @@ pub async fn run(options: &DemoOptions) -> Result<Summary, String> {
 	let mut tasks = tokio::task::JoinSet::new();
 	for name in INFERERS.iter().chain(FORECASTERS.iter()) {
 		let account = Account::new(keypair(&secret(name))?);
-		names.insert(account.id.clone(), (*name).to_string());
+		names.insert(account.id, (*name).to_string());
 		let model = Adapter::Builtin {
 			name: (*name).to_string(),
 			value: None,

@@ -155,14 +155,16 @@ pub struct SeriesTopic {
 	pub epoch_length: u32,
 }
 
+/// The targets computed per (file, target name), once per process.
+type TargetCache = BTreeMap<(PathBuf, &'static str), Arc<Vec<f64>>>;
+
 impl SeriesTopic {
 	/// Loads `source` (the file is read once per process).
 	pub fn open(source: &SeriesSource) -> Result<SeriesTopic, String> {
 		if source.epoch_length == 0 {
 			return Err("`epoch_length` must be positive".into());
 		}
-		static TARGETS: OnceLock<Mutex<BTreeMap<(PathBuf, &'static str), Arc<Vec<f64>>>>> =
-			OnceLock::new();
+		static TARGETS: OnceLock<Mutex<TargetCache>> = OnceLock::new();
 		let market = Market::load(&source.path)?;
 		let key = (source.path.clone(), source.target.name());
 		let cache = TARGETS.get_or_init(|| Mutex::new(BTreeMap::new()));

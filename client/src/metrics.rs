@@ -82,7 +82,14 @@ impl Metrics {
 			.await
 			.map_err(|e| format!("metrics endpoint {addr}: {e}"))?;
 		loop {
-			let Ok((stream, _)) = listener.accept().await else { continue };
+			let stream = match listener.accept().await {
+				Ok((stream, _)) => stream,
+				Err(_) => {
+					// Out of file descriptors or a reset connection: pause rather than spin.
+					tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+					continue;
+				},
+			};
 			let metrics = self.clone();
 			tokio::spawn(async move {
 				let service = service_fn(move |_request| {

@@ -10,8 +10,9 @@ use crate::{
 };
 use allora_math::Fixed;
 use allora_synthesis::point_loss::{LossMethod, LossRule};
-use std::collections::BTreeSet;
+use std::{collections::BTreeSet, sync::Arc};
 use subxt::utils::Static;
+use tokio::sync::Mutex;
 
 type Bundle =
 	allora::runtime_types::pallet_inference::types::NetworkInferenceBundle<AccountId, u32>;
@@ -41,12 +42,12 @@ pub fn loss_bundle(bundle: &Bundle, truth: Fixed, rule: &LossRule) -> Result<Los
 		rule.reported(truth, v.0).map(Static).map_err(|e| format!("loss of {}: {e:?}", v.0))
 	};
 	let list = |values: &[(AccountId, Static<Fixed>)]| -> Result<BoundedVec<(AccountId, Static<Fixed>)>, String> {
-		values.iter().map(|(who, v)| Ok((who.clone(), loss(v)?))).collect::<Result<Vec<_>, String>>().map(BoundedVec)
+		values.iter().map(|(who, v)| Ok((*who, loss(v)?))).collect::<Result<Vec<_>, String>>().map(BoundedVec)
 	};
 	let pairs = bundle
 		.one_out_inferer_forecaster_values
 		.iter()
-		.map(|(k, j, v)| Ok((k.clone(), j.clone(), loss(v)?)))
+		.map(|(k, j, v)| Ok((*k, *j, loss(v)?)))
 		.collect::<Result<Vec<_>, String>>()?;
 	Ok(Losses {
 		combined_value: Some(loss(&bundle.combined_value)?),
@@ -60,16 +61,29 @@ pub fn loss_bundle(bundle: &Bundle, truth: Fixed, rule: &LossRule) -> Result<Los
 	})
 }
 
+/// What the reputer remembers: the nonces reported or being reported (each in its own task),
+/// and those waiting for their ground truth or for enough stake (logged once).
+#[derive(Default)]
+struct Progress {
+	taken: BTreeSet<(u64, u32)>,
+	waiting: BTreeSet<(u64, u32)>,
+}
+
+type Shared = Arc<Mutex<Progress>>;
+
+/// How long past its nonce a reported nonce is remembered (its window has long closed).
+const MEMORY: u32 = 100_000;
+
 /// Reports every open reputer nonce of the configured topics, block after block, until the
-/// process stops. A nonce whose ground truth is not known yet is tried again at the next block.
+/// process stops. Each nonce is reported by its own task; one whose ground truth is not known
+/// yet, or whose submission failed in transit, is tried again at the next block.
 pub async fn run(
 	chain: Chain,
 	account: Account,
 	topics: Vec<ReputerTopic>,
 	metrics: Metrics,
 ) -> Result<(), String> {
-	let mut reported: BTreeSet<(u64, u32)> = BTreeSet::new();
-	let mut waiting: BTreeSet<(u64, u32)> = BTreeSet::new();
+	let progress: Shared = Arc::new(Mutex::new(Progress::default()));
 	loop {
 		let mut blocks = chain.best_blocks("reputer").await;
 		while let Some(block) = blocks.next().await {
@@ -82,39 +96,32 @@ pub async fn run(
 			};
 			let number = u32::try_from(block.number()).unwrap_or(u32::MAX);
 			for topic in &topics {
-				if let Err(e) = report_open(
-					&chain,
-					&account,
-					topic,
-					number,
-					&mut reported,
-					&mut waiting,
-					&metrics,
-				)
-				.await
+				if let Err(e) =
+					report_open(&chain, &account, topic, number, &progress, &metrics).await
 				{
 					metrics.failure(topic.topic, "reputer");
 					log(&format!("topic {}: {e}", topic.topic));
 				}
 			}
-			// Forget nonces long past (their windows are closed).
-			reported.retain(|(_, n)| n.saturating_add(100_000) > number);
+			let mut p = progress.lock().await;
+			p.taken.retain(|(_, n)| n.saturating_add(MEMORY) > number);
+			p.waiting.retain(|(_, n)| n.saturating_add(MEMORY) > number);
 		}
 	}
 }
 
+/// Starts a report task for every nonce of `topic` whose window contains the next block.
 async fn report_open(
 	chain: &Chain,
 	account: &Account,
 	topic: &ReputerTopic,
 	best: u32,
-	reported: &mut BTreeSet<(u64, u32)>,
-	waiting: &mut BTreeSet<(u64, u32)>,
+	progress: &Shared,
 	metrics: &Metrics,
 ) -> Result<(), String> {
 	let at = chain.at_best().await?;
-	let apis = at.runtime_apis();
-	let open = apis
+	let open = at
+		.runtime_apis()
 		.call(allora::runtime_apis().reputation_api().reputer_nonces(topic.topic))
 		.await
 		.map_err(|e| e.to_string())?;
@@ -122,97 +129,192 @@ async fn report_open(
 	let next = best.saturating_add(1);
 	for status in open.iter().filter(|s| s.window_opens <= next && next <= s.window_closes) {
 		let key = (topic.topic, status.nonce);
-		if reported.contains(&key) {
+		if !progress.lock().await.taken.insert(key) {
 			continue;
 		}
-		let Some(truth) = truth::ground_truth(&topic.truth, topic.topic, status.nonce).await?
-		else {
-			if waiting.insert(key) {
-				log(&format!(
-					"topic {} nonce {}: ground truth not known yet; waiting",
-					topic.topic, status.nonce
-				));
+		let (chain, account, topic, progress, metrics) =
+			(chain.clone(), account.clone(), topic.clone(), progress.clone(), metrics.clone());
+		let nonce = status.nonce;
+		tokio::spawn(async move {
+			let outcome = report(&chain, &account, &topic, nonce, &progress, &metrics).await;
+			match outcome {
+				Ok(Report::Done) => {},
+				Ok(Report::Later) => {
+					progress.lock().await.taken.remove(&key);
+				},
+				Err(skip) => {
+					metrics.failure(topic.topic, "reputer");
+					if skip.again {
+						progress.lock().await.taken.remove(&key);
+					}
+					log(&format!(
+						"topic {} nonce {nonce}: loss bundle not submitted: {}{}",
+						topic.topic,
+						skip.reason,
+						if skip.again { " (trying again at the next block)" } else { "" }
+					));
+				},
 			}
-			continue;
-		};
-		waiting.remove(&key);
-		let info = apis
-			.call(allora::runtime_apis().inference_api().topic_info(topic.topic))
-			.await
-			.map_err(|e| e.to_string())?
-			.ok_or_else(|| format!("topic {} does not exist", topic.topic))?;
-		let rule = loss_rule(&info.topic.config)?;
-		let bundle = apis
-			.call(
-				allora::runtime_apis()
-					.inference_api()
-					.network_inference(topic.topic, Some(status.nonce)),
-			)
-			.await
-			.map_err(|e| e.to_string())?
-			.map_err(|e| format!("nonce {}: no network inference ({e:?})", status.nonce))?;
-		let losses = loss_bundle(&bundle, truth, &rule)?;
-		if topic.keep_minimum_stake {
-			keep_minimum_stake(chain, account, topic.topic).await?;
-		}
-		let started = std::time::Instant::now();
-		let call = allora::tx().reputation().submit_loss_bundle(topic.topic, status.nonce, losses);
-		reported.insert(key);
-		match account.submit(chain, &call).await {
-			Ok(_) => {
-				metrics.submitted(topic.topic, "reputer", status.nonce, started.elapsed());
-				log(&format!(
-					"topic {} nonce {}: loss bundle submitted (truth {truth}, {} inferers) by {}",
-					topic.topic,
-					status.nonce,
-					bundle.inferer_values.len(),
-					ss58(&account.id)
-				));
-			},
-			Err(e) => {
-				metrics.failure(topic.topic, "reputer");
-				// A refusal by the runtime is final; a transport failure (connection lost,
-				// transaction dropped) is tried again at the next block while the window is open.
-				let retry = matches!(e, TxError::Other(_));
-				if retry {
-					reported.remove(&key);
-				}
-				log(&format!(
-					"topic {} nonce {}: loss bundle not submitted: {e}{}",
-					topic.topic,
-					status.nonce,
-					if retry { " (trying again at the next block)" } else { "" }
-				));
-			},
-		}
+		});
 	}
 	Ok(())
 }
 
-/// Tops the account's own stake on `topic` up to the network's required minimum.
-async fn keep_minimum_stake(chain: &Chain, account: &Account, topic: u64) -> Result<(), String> {
+/// What became of a report.
+enum Report {
+	/// Submitted (or found on chain).
+	Done,
+	/// Not yet possible (no ground truth, too little stake): tried again at the next block.
+	Later,
+}
+
+/// Why a report failed.
+struct Skip {
+	reason: String,
+	/// A transport failure: tried again at the next block while the window is open.
+	again: bool,
+}
+
+impl From<String> for Skip {
+	fn from(reason: String) -> Skip {
+		Skip { reason, again: false }
+	}
+}
+
+/// Reports `nonce` of `topic`: ground truth, network bundle, losses, stake, submission.
+async fn report(
+	chain: &Chain,
+	account: &Account,
+	topic: &ReputerTopic,
+	nonce: u32,
+	progress: &Shared,
+	metrics: &Metrics,
+) -> Result<Report, Skip> {
+	let key = (topic.topic, nonce);
+	let transport = |reason: String| Skip { reason, again: true };
+	let Some(truth) = truth::ground_truth(&topic.truth, topic.topic, nonce).await? else {
+		return Ok(wait(progress, key, "ground truth not known yet").await);
+	};
+	let at = chain.at_best().await.map_err(transport)?;
+	let apis = at.runtime_apis();
+	if on_chain(&at, topic.topic, nonce, &account.id).await {
+		return Ok(Report::Done);
+	}
+	let info = apis
+		.call(allora::runtime_apis().inference_api().topic_info(topic.topic))
+		.await
+		.map_err(|e| transport(e.to_string()))?
+		.ok_or_else(|| format!("topic {} does not exist", topic.topic))?;
+	let rule = loss_rule(&info.topic.config)?;
+	let bundle = apis
+		.call(allora::runtime_apis().inference_api().network_inference(topic.topic, Some(nonce)))
+		.await
+		.map_err(|e| transport(e.to_string()))?
+		.map_err(|e| format!("no network inference ({e:?})"))?;
+	let losses = loss_bundle(&bundle, truth, &rule)?;
+	// The runtime counts own plus delegated stake against the minimum; below it, a bundle is
+	// refused (and its fee lost), so the reputer tops up when asked or waits for stake.
+	let (stake, minimum) =
+		stake_and_minimum(chain, topic.topic, &account.id).await.map_err(transport)?;
+	if stake < minimum {
+		if topic.keep_minimum_stake {
+			if let Err(e) = top_up(chain, account, topic.topic, minimum.saturating_sub(stake)).await
+			{
+				return Ok(wait(
+					progress,
+					key,
+					&format!("topping the stake up to the minimum failed ({e})"),
+				)
+				.await);
+			}
+		} else {
+			let why = format!(
+				"the stake ({} ALLO, own and delegated) is below the network's minimum ({} ALLO)",
+				crate::values::format_allo(stake),
+				crate::values::format_allo(minimum)
+			);
+			return Ok(wait(progress, key, &why).await);
+		}
+	}
+	progress.lock().await.waiting.remove(&key);
+	let started = std::time::Instant::now();
+	let call = allora::tx().reputation().submit_loss_bundle(topic.topic, nonce, losses);
+	match account.submit(chain, &call).await {
+		Ok(_) => {},
+		Err(TxError::Other(e)) => {
+			// The attempt may have landed although its status was lost.
+			tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+			let landed = match chain.at_best().await {
+				Ok(at) => on_chain(&at, topic.topic, nonce, &account.id).await,
+				Err(_) => false,
+			};
+			if !landed {
+				return Err(transport(e));
+			}
+			log(&format!("topic {} nonce {nonce}: {e}; but the bundle is on chain", topic.topic));
+		},
+		Err(e) => return Err(e.to_string().into()),
+	}
+	metrics.submitted(topic.topic, "reputer", nonce, started.elapsed());
+	log(&format!(
+		"topic {} nonce {nonce}: loss bundle submitted (truth {truth}, {} inferers) by {}",
+		topic.topic,
+		bundle.inferer_values.len(),
+		ss58(&account.id)
+	));
+	Ok(Report::Done)
+}
+
+/// Logs, once per nonce, why its report waits; it is tried again at the next block.
+async fn wait(progress: &Shared, key: (u64, u32), why: &str) -> Report {
+	if progress.lock().await.waiting.insert(key) {
+		log(&format!("topic {} nonce {}: {why}; waiting", key.0, key.1));
+	}
+	Report::Later
+}
+
+/// Whether `who`'s loss bundle for `nonce` is stored at `at`.
+async fn on_chain(
+	at: &subxt::client::OnlineClientAtBlock<crate::chain::Config>,
+	topic: u64,
+	nonce: u32,
+	who: &AccountId,
+) -> bool {
+	at.storage()
+		.try_fetch(allora::storage().reputation().loss_bundles(), ((topic, nonce), *who))
+		.await
+		.is_ok_and(|v| v.is_some())
+}
+
+/// The account's stake on `topic` as the runtime counts it (own + delegated) and the network's
+/// required minimum.
+async fn stake_and_minimum(
+	chain: &Chain,
+	topic: u64,
+	who: &AccountId,
+) -> Result<(u128, u128), String> {
 	let at = chain.at_best().await?;
 	let apis = at.runtime_apis();
 	let stake = apis
-		.call(allora::runtime_apis().stake_api().reputer_stake(topic, account.id.clone()))
+		.call(allora::runtime_apis().stake_api().reputer_stake(topic, *who))
 		.await
 		.map_err(|e| e.to_string())?;
 	let params = apis
 		.call(allora::runtime_apis().inference_api().params())
 		.await
 		.map_err(|e| e.to_string())?;
-	let minimum = params.required_minimum_stake;
-	if stake.own >= minimum {
-		return Ok(());
-	}
-	let top_up = minimum.saturating_sub(stake.own);
+	Ok((stake.own.saturating_add(stake.delegated), params.required_minimum_stake))
+}
+
+/// Adds `amount` to the account's own stake on `topic`.
+async fn top_up(chain: &Chain, account: &Account, topic: u64, amount: u128) -> Result<(), String> {
 	account
-		.submit(chain, &allora::tx().stake().add_stake(topic, top_up))
+		.submit(chain, &allora::tx().stake().add_stake(topic, amount))
 		.await
-		.map_err(|e| format!("topping the stake up to the minimum: {e}"))?;
+		.map_err(|e| e.to_string())?;
 	log(&format!(
-		"topic {topic}: stake topped up by {} to the minimum",
-		crate::values::format_allo(top_up)
+		"topic {topic}: stake topped up by {} ALLO to the minimum",
+		crate::values::format_allo(amount)
 	));
 	Ok(())
 }

@@ -217,8 +217,9 @@ fn least_squares(rows: &[(Vec<f64>, f64)]) -> Result<Vec<f64>, String> {
 		for r in 0..k {
 			if r != col {
 				let f = a[r][col] / a[col][col];
-				for c in col..=k {
-					a[r][c] -= f * a[col][c];
+				let pivot_row = a[col].clone();
+				for (x, p) in a[r].iter_mut().zip(&pivot_row).skip(col) {
+					*x -= f * p;
 				}
 			}
 		}

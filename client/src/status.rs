@@ -35,7 +35,7 @@ pub async fn report(chain: &Chain, account: &AccountId, topic: u64) -> Result<St
 
 	// Worker registration, score EMAs, regrets.
 	let registration = storage
-		.try_fetch(allora::storage().inference().workers(), (topic, account.clone()))
+		.try_fetch(allora::storage().inference().workers(), (topic, *account))
 		.await
 		.map_err(|x| e(&x))?
 		.map(|v| v.decode())
@@ -59,7 +59,7 @@ pub async fn report(chain: &Chain, account: &AccountId, topic: u64) -> Result<St
 	}
 	for (role, name) in [(Role::Inferer, "inferer"), (Role::Forecaster, "forecaster")] {
 		let ema = storage
-			.try_fetch(allora::storage().inference().score_emas(), ((topic, role), account.clone()))
+			.try_fetch(allora::storage().inference().score_emas(), ((topic, role), *account))
 			.await
 			.map_err(|x| e(&x))?
 			.map(|v| v.decode())
@@ -122,7 +122,7 @@ pub async fn report(chain: &Chain, account: &AccountId, topic: u64) -> Result<St
 
 	// Reputer stake.
 	let stake = apis
-		.call(allora::runtime_apis().stake_api().reputer_stake(topic, account.clone()))
+		.call(allora::runtime_apis().stake_api().reputer_stake(topic, *account))
 		.await
 		.map_err(|x| e(&x))?;
 	if stake.registered {
@@ -148,7 +148,7 @@ pub async fn report(chain: &Chain, account: &AccountId, topic: u64) -> Result<St
 		let reported = storage
 			.try_fetch(
 				allora::storage().reputation().loss_bundles(),
-				((topic, status.nonce), account.clone()),
+				((topic, status.nonce), *account),
 			)
 			.await
 			.ok()
@@ -219,20 +219,41 @@ pub async fn report(chain: &Chain, account: &AccountId, topic: u64) -> Result<St
 					.sum();
 				let _ = writeln!(out, "  rewards paid to you for it: {} ALLO", format_allo(mine));
 			}
-			if inferer.is_none() && forecaster.is_none() && reputer.is_none() {
-				let reason = if registration.is_none() && !stake.registered {
-					"you are registered neither as a worker nor as a reputer".to_string()
-				} else if round.inferer_scores.is_empty() {
-					"the round was synthesised before the topic had a network loss (median mode): it gives no one-out scores, so nobody was scored".to_string()
-				} else if registration.is_some() {
+			let mut reasons = Vec::new();
+			if registration.is_none() && !stake.registered {
+				reasons.push("you are registered neither as a worker nor as a reputer".to_string());
+			}
+			if registration.is_some() && inferer.is_none() && forecaster.is_none() {
+				reasons.push(if round.inferer_scores.is_empty() {
+					"as a worker: the round was synthesised before the topic had a network loss (median mode): it gives no one-out scores, so no worker was scored".to_string()
+				} else {
 					format!(
-						"no inference or forecast of yours was in nonce {}'s active set: nothing submitted in its window, or not admitted (the set was full and your score EMA was below its lowest member's)",
+						"as a worker: no inference or forecast of yours was in nonce {}'s active sets: nothing submitted in its window, or not admitted (the set was full and your score EMA was below its lowest member's)",
 						round.nonce
 					)
+				});
+			}
+			if stake.registered && reputer.is_none() {
+				let params = apis
+					.call(allora::runtime_apis().inference_api().params())
+					.await
+					.map_err(|x| e(&x))?;
+				let held = stake.own.saturating_add(stake.delegated);
+				reasons.push(if held < params.required_minimum_stake {
+					format!(
+						"as a reputer: your stake ({} ALLO, own and delegated) is below the network's minimum ({} ALLO); a bundle needs the minimum when it is submitted and when the round settles",
+						format_allo(held),
+						format_allo(params.required_minimum_stake)
+					)
 				} else {
-					format!("no loss bundle of yours counted for nonce {} (not in the reputers' active set, or none submitted in the window)", round.nonce)
-				};
-				let _ = writeln!(out, "  not scored: {reason}");
+					format!(
+						"as a reputer: no loss bundle of yours counted for nonce {} (none submitted in its window, your stake was below the minimum then, or you were not in its reputers' active set)",
+						round.nonce
+					)
+				});
+			}
+			for reason in reasons {
+				let _ = writeln!(out, "  not scored {reason}");
 			}
 		},
 	}

@@ -14,7 +14,13 @@ pub async fn ground_truth(
 ) -> Result<Option<Fixed>, String> {
 	let request = json!({ "topic": topic, "nonce": nonce });
 	let answer = match source {
-		Adapter::Csv { path } => return from_csv(path, nonce),
+		Adapter::Csv { path } => {
+			// The file is read whole: off the async workers.
+			let path = path.clone();
+			return tokio::task::spawn_blocking(move || from_csv(&path, nonce))
+				.await
+				.map_err(|e| format!("reading the csv: {e}"))?;
+		},
 		Adapter::Http { url, timeout_ms } => {
 			exchange::http(url, &request, Duration::from_millis(*timeout_ms)).await?
 		},
@@ -25,8 +31,13 @@ pub async fn ground_truth(
 			return Err("a built-in model is not a ground-truth source".into())
 		},
 		Adapter::Series(source) => {
-			let topic = crate::market::SeriesTopic::open(source)?;
-			let value = crate::market::decimal(topic.truth(nonce)?);
+			let source = source.clone();
+			let value = tokio::task::spawn_blocking(move || {
+				let topic = crate::market::SeriesTopic::open(&source)?;
+				topic.truth(nonce).map(crate::market::decimal)
+			})
+			.await
+			.map_err(|e| format!("reading the series: {e}"))??;
 			return value.parse().map(Some).map_err(|e| format!("{value:?} is {e}"));
 		},
 	};

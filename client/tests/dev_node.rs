@@ -118,6 +118,7 @@ async fn workers_and_a_reputer_take_part_through_the_client_and_survive_a_node_r
 		("CHARLIE", "//Charlie"),
 		("DAVE", "//Dave"),
 		("EVE", "//Eve"),
+		("FERDIE", "//Ferdie"),
 		("NOBODY", "//Nobody"),
 	];
 	let node = ["--node", url.as_str()];
@@ -149,6 +150,9 @@ async fn workers_and_a_reputer_take_part_through_the_client_and_survive_a_node_r
 	}
 	run(&["--key-env", "EVE", "register", "--topic", &t, "--as", "reputer"])?;
 	run(&["--key-env", "EVE", "stake", "--topic", &t, "--amount", "1000"])?;
+	// Ferdie registers as a reputer but stakes nothing: its client must wait, not pay fees
+	// for bundles the runtime would refuse.
+	run(&["--key-env", "FERDIE", "register", "--topic", &t, "--as", "reputer"])?;
 
 	// Bad input through the CLI: named errors, nothing submitted.
 	let (ok, _, err) = cli(
@@ -205,6 +209,10 @@ async fn workers_and_a_reputer_take_part_through_the_client_and_survive_a_node_r
 		"eve.toml",
 		format!("node = \"{url}\"\nkey = {{ env = \"EVE\" }}\n[[reputer]]\ntopic = {topic}\ntruth = {{ kind = \"csv\", path = \"{}\" }}\nkeep_minimum_stake = true\n", truth.display()),
 	)?;
+	let ferdie = write(
+		"ferdie.toml",
+		format!("node = \"{url}\"\nkey = {{ env = \"FERDIE\" }}\n[[reputer]]\ntopic = {topic}\ntruth = {{ kind = \"csv\", path = \"{}\" }}\n", truth.display()),
+	)?;
 	let unknown = write(
 		"unknown.toml",
 		format!("node = \"{url}\"\nkey = {{ env = \"BOB\" }}\n[[worker]]\ntopic = 999\nmodel = {{ kind = \"builtin\", name = \"constant\", value = \"1\" }}\n"),
@@ -227,6 +235,7 @@ async fn workers_and_a_reputer_take_part_through_the_client_and_survive_a_node_r
 	let _charlie = spawn_client(&charlie, &["worker", "run"], &secrets, &logs("charlie"))?;
 	let _dave = spawn_client(&dave, &["worker", "run"], &secrets, &logs("dave"))?;
 	let _eve = spawn_client(&eve, &["reputer", "run"], &secrets, &logs("eve"))?;
+	let _ferdie = spawn_client(&ferdie, &["reputer", "run"], &secrets, &logs("ferdie"))?;
 
 	// The first round is settled from the workers' inferences and Eve's losses.
 	let (first, _) =
@@ -237,6 +246,14 @@ async fn workers_and_a_reputer_take_part_through_the_client_and_survive_a_node_r
 	// and the process keeps going.
 	assert!(count(&logs("dave"), "skipped: `inference`: \"n/a\" is not a decimal number") >= 1);
 	assert_eq!(count(&logs("dave"), "submitted"), 0);
+	// Ferdie's stake is below the minimum: it waits (said once per nonce) and sends nothing.
+	assert!(
+		count(&logs("ferdie"), "is below the network's minimum (0.01 ALLO); waiting") >= 1,
+		"{}",
+		fs::read_to_string(logs("ferdie")).unwrap_or_default()
+	);
+	assert_eq!(count(&logs("ferdie"), "loss bundle submitted"), 0);
+	assert_eq!(count(&logs("ferdie"), "not submitted"), 0);
 
 	// The node restarts from its database; the clients reconnect and go on.
 	let before =
@@ -274,7 +291,13 @@ async fn workers_and_a_reputer_take_part_through_the_client_and_survive_a_node_r
 	let dave_id = ss58(&keypair("//Dave")?.public_key().to_account_id());
 	let status = cli_ok(&[node[0], &url, "status", "--account", &dave_id, "--topic", &t], &[])?;
 	assert!(
-		status.contains("not scored: no inference or forecast of yours was in nonce"),
+		status.contains("not scored as a worker: no inference or forecast of yours was in nonce"),
+		"{status}"
+	);
+	let ferdie_id = ss58(&keypair("//Ferdie")?.public_key().to_account_id());
+	let status = cli_ok(&[node[0], &url, "status", "--account", &ferdie_id, "--topic", &t], &[])?;
+	assert!(
+		status.contains("not scored as a reputer: your stake (0 ALLO, own and delegated) is below the network's minimum (0.01 ALLO)"),
 		"{status}"
 	);
 	let _ = scored;

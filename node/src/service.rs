@@ -107,6 +107,41 @@ fn dev_seal_inherent_data_providers(
 	})
 }
 
+/// A chain sealed with `--dev-block-time` runs its clock ahead of real time (one slot per
+/// block); BABE cannot author on it until real time catches up (the timestamp must grow), so
+/// a normal start on it is refused with what to do instead.
+fn refuse_a_chain_ahead_of_time(
+	client: &FullClient,
+	slot_duration: sp_consensus_babe::SlotDuration,
+) -> Result<(), ServiceError> {
+	use sp_blockchain::HeaderBackend;
+	let info = client.info();
+	if info.best_number == 0 {
+		return Ok(());
+	}
+	let Some(header) =
+		client.header(info.best_hash).map_err(|e| ServiceError::Other(e.to_string()))?
+	else {
+		return Ok(());
+	};
+	let Ok(pre_digest) = sc_consensus_babe::find_pre_digest::<Block>(&header) else {
+		return Ok(());
+	};
+	let best_time = (*pre_digest.slot()).saturating_mul(slot_duration.as_millis());
+	let now = sp_timestamp::Timestamp::current().as_millis();
+	if best_time > now.saturating_add(slot_duration.as_millis()) {
+		return Err(ServiceError::Other(format!(
+			"the chain's best block #{} is timed {} s ahead of now: it was sealed with \
+			 --dev-block-time, whose clock runs ahead of real time. Start it with \
+			 --dev-block-time again, or start a new chain (another --base-path, or \
+			 `allora-node purge-chain` with the same arguments)",
+			info.best_number,
+			(best_time - now) / 1_000
+		)));
+	}
+	Ok(())
+}
+
 /// Builds the client, the import queue and the consensus block imports (`dev_seal`: blocks
 /// are checked with the fast development mode's inherent data).
 pub fn new_partial(config: &Configuration, dev_seal: bool) -> Result<Service, ServiceError> {
@@ -219,6 +254,9 @@ pub fn new_full<
 		transaction_pool,
 		other: (block_import, grandpa_link, babe_link, babe_worker_handle, mut telemetry),
 	} = new_partial(&config, dev_block_time.is_some())?;
+	if dev_block_time.is_none() && config.role.is_authority() {
+		refuse_a_chain_ahead_of_time(&client, babe_link.config().slot_duration())?;
+	}
 
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<
 		Block,

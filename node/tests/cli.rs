@@ -55,3 +55,62 @@ fn the_fast_development_mode_needs_dev() {
 	let (code, stderr) = run(&["--dev", "--dev-block-time", "10", "--tmp"]);
 	assert_eq!(code, Some(2), "below the 50 ms floor: {stderr}");
 }
+
+/// Waits up to `secs` for `child` to exit; kills it otherwise.
+fn exit_within(child: &mut std::process::Child, secs: u64) -> Option<std::process::ExitStatus> {
+	let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+	while std::time::Instant::now() < deadline {
+		if let Ok(Some(status)) = child.try_wait() {
+			return Some(status);
+		}
+		std::thread::sleep(std::time::Duration::from_millis(100));
+	}
+	let _ = child.kill();
+	let _ = child.wait();
+	None
+}
+
+#[test]
+fn a_fast_chain_ahead_of_time_is_not_continued_by_babe() {
+	use std::process::Stdio;
+	let dir = std::env::temp_dir().join(format!("allora-fast-restart-{}", std::process::id()));
+	let _ = std::fs::remove_dir_all(&dir);
+	let base = dir.to_str().expect("utf8 path").to_string();
+	let node = |extra: &[&str]| {
+		let mut args = vec!["--dev", "--base-path", &base, "--rpc-port", "0", "--port", "0"];
+		args.extend_from_slice(extra);
+		Command::new(env!("CARGO_BIN_EXE_allora-node"))
+			.args(args)
+			.stdout(Stdio::null())
+			.stderr(Stdio::piped())
+			.spawn()
+			.expect("allora-node starts")
+	};
+	// 100 ms blocks until block 20: the chain's clock (6 s per block) runs 2 minutes ahead.
+	let mut fast = node(&["--dev-block-time", "100"]);
+	let (tx, rx) = std::sync::mpsc::channel();
+	if let Some(pipe) = fast.stderr.take() {
+		std::thread::spawn(move || {
+			use std::io::BufRead;
+			for line in std::io::BufReader::new(pipe).lines().map_while(Result::ok) {
+				if line.contains("Imported #20 ") {
+					let _ = tx.send(());
+				}
+			}
+		});
+	}
+	let sealed = rx.recv_timeout(std::time::Duration::from_secs(90)).is_ok();
+	let _ = fast.kill();
+	let _ = fast.wait();
+	assert!(sealed, "the fast chain did not reach block 20 within 90 s");
+	let mut normal = node(&[]);
+	let status = exit_within(&mut normal, 60);
+	let mut stderr = String::new();
+	if let Some(mut pipe) = normal.stderr.take() {
+		let _ = std::io::Read::read_to_string(&mut pipe, &mut stderr);
+	}
+	let _ = std::fs::remove_dir_all(&dir);
+	assert_eq!(status.and_then(|s| s.code()), Some(1), "stderr: {stderr}");
+	assert!(stderr.contains("s ahead of now"), "{stderr}");
+	assert!(stderr.contains("--dev-block-time again"), "{stderr}");
+}
