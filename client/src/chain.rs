@@ -65,7 +65,9 @@ pub fn keypair(secret: &str) -> Result<Keypair, String> {
 pub enum TxError {
 	/// The runtime refused it: `pallet.Error` (e.g. `inference.InferenceOutOfRange`).
 	Module(String),
-	/// Any other failure (invalid, dropped, connection), as text.
+	/// The transaction pool refused it (e.g. the account cannot pay the fee): final, as text.
+	Invalid(String),
+	/// Any other failure (dropped, no status, connection), as text: may be tried again.
 	Other(String),
 }
 
@@ -73,7 +75,7 @@ impl std::fmt::Display for TxError {
 	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
 		match self {
 			TxError::Module(e) => write!(f, "refused by the chain: {e}"),
-			TxError::Other(e) => write!(f, "{e}"),
+			TxError::Invalid(e) | TxError::Other(e) => write!(f, "{e}"),
 		}
 	}
 }
@@ -111,7 +113,8 @@ impl From<TransactionEventsError> for TxError {
 							_ => TxError::Module(name),
 						}
 					},
-					Err(_) => TxError::other(e),
+					// A dispatch error the metadata cannot name: still a refusal (fee charged).
+					Err(_) => TxError::Module(e.to_string()),
 				}
 			},
 			TransactionEventsError::ExtrinsicFailed(other) => TxError::Module(other.to_string()),
@@ -219,6 +222,11 @@ impl Chain {
 /// waiting for it (and, before any new attempt, checks whether it landed).
 pub const INCLUSION_PATIENCE: Duration = Duration::from_secs(120);
 
+/// Transactions are valid for this many blocks from their anchor block: 96 s of 6 s blocks,
+/// less than `INCLUSION_PATIENCE`, so an attempt given up on can no longer be included and a
+/// retry never lands beside it.
+pub const MORTALITY_BLOCKS: u64 = 16;
+
 /// An account that signs: one submission at a time is handed its nonce, so several topics
 /// served by one process never reuse or skip one.
 #[derive(Clone)]
@@ -245,18 +253,37 @@ impl Account {
 	) -> Result<ExtrinsicEvents<Config>, TxError> {
 		// The turn is held until the pool has answered for the transaction (its first status):
 		// the next submission's pool-aware nonce then counts it.
+		// Every step is bounded, so that one hung call cannot hold the account's turn.
 		let (mut progress, first) = {
 			let _turn = self.turn.lock().await;
-			let nonce = chain.next_nonce(&self.id).await.map_err(TxError::Other)?;
-			let params = DefaultExtrinsicParamsBuilder::<Config>::new().nonce(nonce).build();
-			let mut tx = chain.api.tx().await.map_err(TxError::other)?;
-			let mut progress = tx
-				.sign_and_submit_then_watch(call, &self.keypair, params)
+			let hung = |what: &str| TxError::Other(format!("{what}: no answer within 30 s"));
+			let nonce = tokio::time::timeout(Duration::from_secs(30), chain.next_nonce(&self.id))
 				.await
-				.map_err(TxError::other)?;
+				.map_err(|_| hung("reading the account nonce"))?
+				.map_err(TxError::Other)?;
+			let params = DefaultExtrinsicParamsBuilder::<Config>::new()
+				.nonce(nonce)
+				.mortal(MORTALITY_BLOCKS)
+				.build();
+			let mut tx = chain.api.tx().await.map_err(TxError::other)?;
+			let mut progress = tokio::time::timeout(
+				Duration::from_secs(30),
+				tx.sign_and_submit_then_watch(call, &self.keypair, params),
+			)
+			.await
+			.map_err(|_| hung("submitting"))?
+			.map_err(|e| {
+				// The pool's refusal (RPC error 1010, e.g. the fee cannot be paid) is final.
+				let text = e.to_string();
+				if text.contains("Invalid Transaction") {
+					TxError::Invalid(format!("invalid transaction: {text}"))
+				} else {
+					TxError::Other(text)
+				}
+			})?;
 			let first = tokio::time::timeout(Duration::from_secs(30), progress.next())
 				.await
-				.map_err(|_| TxError::Other("the pool did not answer within 30 s".into()))?;
+				.map_err(|_| hung("the pool"))?;
 			(progress, first)
 		};
 		// The pool drops a transaction that stays invalid; a node that stops reporting its
@@ -266,10 +293,13 @@ impl Account {
 		while let Some(status) = next.take() {
 			match status.map_err(TxError::other)? {
 				TransactionStatus::InBestBlock(b) | TransactionStatus::InFinalizedBlock(b) => {
-					return Ok(b.wait_for_success().await?)
+					return tokio::time::timeout_at(deadline, b.wait_for_success())
+						.await
+						.map_err(|_| TxError::Other("its events could not be read in time".into()))?
+						.map_err(TxError::from)
 				},
 				TransactionStatus::Invalid { message } => {
-					return Err(TxError::Other(format!("invalid transaction: {message}")))
+					return Err(TxError::Invalid(format!("invalid transaction: {message}")))
 				},
 				TransactionStatus::Dropped { message } => {
 					return Err(TxError::Other(format!("dropped: {message}")))

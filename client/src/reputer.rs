@@ -10,7 +10,10 @@ use crate::{
 };
 use allora_math::Fixed;
 use allora_synthesis::point_loss::{LossMethod, LossRule};
-use std::{collections::BTreeSet, sync::Arc};
+use std::{
+	collections::{BTreeMap, BTreeSet},
+	sync::Arc,
+};
 use subxt::utils::Static;
 use tokio::sync::Mutex;
 
@@ -66,7 +69,10 @@ pub fn loss_bundle(bundle: &Bundle, truth: Fixed, rule: &LossRule) -> Result<Los
 #[derive(Default)]
 struct Progress {
 	taken: BTreeSet<(u64, u32)>,
-	waiting: BTreeSet<(u64, u32)>,
+	/// Why each waiting nonce waits (logged when the reason changes).
+	waiting: BTreeMap<(u64, u32), String>,
+	/// Topics whose own stake is being topped up (one top-up at a time per topic).
+	topping_up: BTreeSet<u64>,
 }
 
 type Shared = Arc<Mutex<Progress>>;
@@ -105,7 +111,7 @@ pub async fn run(
 			}
 			let mut p = progress.lock().await;
 			p.taken.retain(|(_, n)| n.saturating_add(MEMORY) > number);
-			p.waiting.retain(|(_, n)| n.saturating_add(MEMORY) > number);
+			p.waiting.retain(|(_, n), _| n.saturating_add(MEMORY) > number);
 		}
 	}
 }
@@ -192,7 +198,11 @@ async fn report(
 ) -> Result<Report, Skip> {
 	let key = (topic.topic, nonce);
 	let transport = |reason: String| Skip { reason, again: true };
-	let Some(truth) = truth::ground_truth(&topic.truth, topic.topic, nonce).await? else {
+	// A source that fails (a timeout, a file being rewritten) is asked again at the next block.
+	let truth = truth::ground_truth(&topic.truth, topic.topic, nonce)
+		.await
+		.map_err(|e| transport(format!("ground truth: {e}")))?;
+	let Some(truth) = truth else {
 		return Ok(wait(progress, key, "ground truth not known yet").await);
 	};
 	let at = chain.at_best().await.map_err(transport)?;
@@ -214,18 +224,34 @@ async fn report(
 	let losses = loss_bundle(&bundle, truth, &rule)?;
 	// The runtime counts own plus delegated stake against the minimum; below it, a bundle is
 	// refused (and its fee lost), so the reputer tops up when asked or waits for stake.
-	let (stake, minimum) =
+	let (registered, stake, minimum) =
 		stake_and_minimum(chain, topic.topic, &account.id).await.map_err(transport)?;
+	if !registered {
+		return Err(format!(
+			"not a registered reputer of topic {} (`allora-client register --topic {} --as reputer`)",
+			topic.topic, topic.topic
+		)
+		.into());
+	}
 	if stake < minimum {
 		if topic.keep_minimum_stake {
-			if let Err(e) = top_up(chain, account, topic.topic, minimum.saturating_sub(stake)).await
-			{
-				return Ok(wait(
-					progress,
-					key,
-					&format!("topping the stake up to the minimum failed ({e})"),
-				)
-				.await);
+			// One top-up per topic at a time (several nonces may be open); the others wait
+			// and read the stake again at the next block.
+			if !progress.lock().await.topping_up.insert(topic.topic) {
+				return Ok(wait(progress, key, "the stake is being topped up").await);
+			}
+			let topped = top_up(chain, account, topic.topic, minimum.saturating_sub(stake)).await;
+			progress.lock().await.topping_up.remove(&topic.topic);
+			match topped {
+				Ok(()) => {},
+				// The runtime refused it (e.g. too little free balance): the fee was paid
+				// once; the nonce is given up rather than paying at every block.
+				Err(e @ (TxError::Module(_) | TxError::Invalid(_))) => {
+					return Err(format!("topping the stake up to the minimum: {e}").into())
+				},
+				Err(TxError::Other(e)) => {
+					return Err(transport(format!("topping the stake up to the minimum: {e}")))
+				},
 			}
 		} else {
 			let why = format!(
@@ -265,9 +291,11 @@ async fn report(
 	Ok(Report::Done)
 }
 
-/// Logs, once per nonce, why its report waits; it is tried again at the next block.
+/// Logs why a nonce's report waits (when the reason is new for it); it is tried again at the
+/// next block.
 async fn wait(progress: &Shared, key: (u64, u32), why: &str) -> Report {
-	if progress.lock().await.waiting.insert(key) {
+	let previous = progress.lock().await.waiting.insert(key, why.to_string());
+	if previous.as_deref() != Some(why) {
 		log(&format!("topic {} nonce {}: {why}; waiting", key.0, key.1));
 	}
 	Report::Later
@@ -286,13 +314,13 @@ async fn on_chain(
 		.is_ok_and(|v| v.is_some())
 }
 
-/// The account's stake on `topic` as the runtime counts it (own + delegated) and the network's
-/// required minimum.
+/// Whether the account is a registered reputer of `topic`, its stake as the runtime counts it
+/// (own + delegated), and the network's required minimum.
 async fn stake_and_minimum(
 	chain: &Chain,
 	topic: u64,
 	who: &AccountId,
-) -> Result<(u128, u128), String> {
+) -> Result<(bool, u128, u128), String> {
 	let at = chain.at_best().await?;
 	let apis = at.runtime_apis();
 	let stake = apis
@@ -303,15 +331,12 @@ async fn stake_and_minimum(
 		.call(allora::runtime_apis().inference_api().params())
 		.await
 		.map_err(|e| e.to_string())?;
-	Ok((stake.own.saturating_add(stake.delegated), params.required_minimum_stake))
+	Ok((stake.registered, stake.own.saturating_add(stake.delegated), params.required_minimum_stake))
 }
 
 /// Adds `amount` to the account's own stake on `topic`.
-async fn top_up(chain: &Chain, account: &Account, topic: u64, amount: u128) -> Result<(), String> {
-	account
-		.submit(chain, &allora::tx().stake().add_stake(topic, amount))
-		.await
-		.map_err(|e| e.to_string())?;
+async fn top_up(chain: &Chain, account: &Account, topic: u64, amount: u128) -> Result<(), TxError> {
+	account.submit(chain, &allora::tx().stake().add_stake(topic, amount)).await?;
 	log(&format!(
 		"topic {topic}: stake topped up by {} ALLO to the minimum",
 		crate::values::format_allo(amount)

@@ -221,7 +221,8 @@ pub async fn report(chain: &Chain, account: &AccountId, topic: u64) -> Result<St
 			}
 			let mut reasons = Vec::new();
 			if registration.is_none() && !stake.registered {
-				reasons.push("you are registered neither as a worker nor as a reputer".to_string());
+				reasons
+					.push(": you are registered neither as a worker nor as a reputer".to_string());
 			}
 			if registration.is_some() && inferer.is_none() && forecaster.is_none() {
 				reasons.push(if round.inferer_scores.is_empty() {

@@ -60,7 +60,8 @@ pub async fn run(
 		let mut blocks = chain.best_blocks("worker").await;
 		// Nonces that opened before we subscribed (start, or blocks missed while reconnecting).
 		catch_up(&chain, &account, configured.values(), &state, &metrics).await;
-		let mut last: Option<u64> = None;
+		// The last block seen (number, hash), or None when its events could not be read.
+		let mut last: Option<(u64, subxt::utils::H256)> = None;
 		while let Some(block) = blocks.next().await {
 			let block = match block {
 				Ok(block) => block,
@@ -70,10 +71,12 @@ pub async fn run(
 				},
 			};
 			let number = block.number();
-			// The best chain jumped (a re-organisation, or blocks the stream did not deliver):
-			// the events of the blocks in between were not seen, the open nonces are read.
-			let jumped = last.is_some_and(|l| number != l.saturating_add(1));
-			last = Some(number);
+			// The best chain jumped (a re-organisation, blocks the stream did not deliver, or
+			// a block whose events could not be read): the open nonces are read.
+			let jumped = last.is_none_or(|(n, hash)| {
+				number != n.saturating_add(1) || block.header().parent_hash != hash
+			});
+			last = Some((number, block.hash()));
 			let again: Vec<&WorkerTopic> = {
 				let all = state.lock().await;
 				configured
@@ -85,13 +88,17 @@ pub async fn run(
 				catch_up(&chain, &account, again.into_iter(), &state, &metrics).await;
 			}
 			let events = match block.at().await {
-				Ok(at) => at.events().fetch().await,
+				Ok(at) => at.events().fetch().await.map_err(|e| e.to_string()),
+				Err(e) => Err(e.to_string()),
+			};
+			let events = match events {
+				Ok(events) => events,
 				Err(e) => {
-					log(&format!("block {number}: {e}"));
+					log(&format!("block {number}: cannot read its events ({e}); catching up next"));
+					last = None;
 					continue;
 				},
 			};
-			let Ok(events) = events else { continue };
 			for opened in events.find::<allora::inference::events::WorkerNonceOpened>() {
 				let Ok(opened) = opened else { continue };
 				if let Some(topic) = configured.get(&opened.topic_id) {
@@ -149,7 +156,7 @@ fn spawn_nonce(
 	let (chain, account, topic, state, metrics) =
 		(chain.clone(), account.clone(), topic.clone(), state.clone(), metrics.clone());
 	tokio::spawn(async move {
-		{
+		let again = {
 			let mut all = state.lock().await;
 			let entry = all.entry(topic.topic).or_default();
 			let again = entry.retry.remove(&nonce);
@@ -159,6 +166,12 @@ fn spawn_nonce(
 			while entry.handled.len() > 1_024 {
 				entry.handled.pop_first();
 			}
+			again
+		};
+		// A nonce served again after a lost status: it may have landed after all.
+		if again && in_active_sets(&chain, &account.id, topic.topic, nonce).await {
+			log(&format!("topic {} nonce {nonce}: the payload is on chain", topic.topic));
+			return;
 		}
 		if let Err(skip) = serve_nonce(&chain, &account, &topic, nonce, &state, &metrics).await {
 			metrics.failure(topic.topic, "worker");
@@ -268,9 +281,7 @@ async fn serve_nonce(
 	}
 	prediction.forecasts = trim_forecast(registered, params.max_elements_per_forecast);
 	if prediction.inference.is_none() && prediction.forecasts.is_empty() {
-		return Err("nothing left to submit: the forecast named only departed inferers"
-			.to_string()
-			.into());
+		return Err("nothing left to submit: no forecast element names a registered inferer within the network's maximum".to_string().into());
 	}
 	let forecast = (!prediction.forecasts.is_empty()).then(|| {
 		BoundedVec(
@@ -324,6 +335,22 @@ async fn serve_nonce(
 fn trim_forecast(mut forecast: Vec<(AccountId, Fixed)>, max: u32) -> Vec<(AccountId, Fixed)> {
 	forecast.truncate(usize::try_from(max).unwrap_or(usize::MAX));
 	forecast
+}
+
+/// Whether `who` has an inference or a forecast in `nonce`'s active sets at the best block.
+async fn in_active_sets(chain: &Chain, who: &AccountId, topic: u64, nonce: u32) -> bool {
+	let Ok(at) = chain.at_best().await else { return false };
+	let storage = at.storage();
+	let inferred =
+		match storage.fetch(allora::storage().inference().inferences(), (topic, nonce)).await {
+			Ok(v) => v.decode().is_ok_and(|set| set.0.iter().any(|(w, _)| w == who)),
+			Err(_) => false,
+		};
+	inferred
+		|| match storage.fetch(allora::storage().inference().forecasts(), (topic, nonce)).await {
+			Ok(v) => v.decode().is_ok_and(|set| set.0.iter().any(|(w, _)| w == who)),
+			Err(_) => false,
+		}
 }
 
 /// Whether `who`'s payload for `nonce` is in the best chain's active sets (an attempt whose
