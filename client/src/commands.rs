@@ -63,6 +63,34 @@ pub struct NewTopic {
 }
 
 impl NewTopic {
+	/// A topic with the reference network's defaults (mse reported as log10, G = E,
+	/// W = E − 1, p = 3, α_R = 0.1, ε = 0.01, α = 0.1, quantile 0.2) and the given ranges,
+	/// each a pair of decimal strings.
+	pub fn with_defaults(
+		metadata: &str,
+		epoch_length: u32,
+		inference: (&str, &str),
+		loss: (&str, &str),
+	) -> Result<NewTopic, String> {
+		Ok(NewTopic {
+			metadata: metadata.into(),
+			loss_method: "mse".into(),
+			epoch_length,
+			ground_truth_lag: epoch_length,
+			worker_window: epoch_length.saturating_sub(1).max(1),
+			inference_min: fixed(inference.0)?,
+			inference_max: fixed(inference.1)?,
+			loss_min: fixed(loss.0)?,
+			loss_max: fixed(loss.1)?,
+			allow_negative: false,
+			p_norm: fixed("3")?,
+			alpha_regret: fixed("0.1")?,
+			epsilon: fixed("0.01")?,
+			merit_sortition_alpha: fixed("0.1")?,
+			active_quantile: fixed("0.2")?,
+		})
+	}
+
 	/// The chain's topic configuration.
 	pub fn config(&self) -> TopicConfig<u32> {
 		let s = |v: Fixed| Static(v);

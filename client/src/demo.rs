@@ -169,25 +169,12 @@ async fn set_up(chain: &Chain, alice: &Account, options: &DemoOptions) -> Result
 			format!("lowering the minimum epoch length (the demo needs a development chain whose sudo key is //Alice): {e}")
 		})?;
 	}
-	let fixed = |s: &str| s.parse().map_err(|e| format!("{s}: {e}"));
-	let e = options.epoch_length;
-	let new = NewTopic {
-		metadata: "MSFT daily: |log return| of the next trading day, in % (demo)".into(),
-		loss_method: "mse".into(),
-		epoch_length: e,
-		ground_truth_lag: e,
-		worker_window: e.saturating_sub(1).max(1),
-		inference_min: fixed("0")?,
-		inference_max: fixed("100")?,
-		loss_min: fixed("-8")?,
-		loss_max: fixed("4")?,
-		allow_negative: false,
-		p_norm: fixed("3")?,
-		alpha_regret: fixed("0.1")?,
-		epsilon: fixed("0.01")?,
-		merit_sortition_alpha: fixed("0.1")?,
-		active_quantile: fixed("0.2")?,
-	};
+	let new = NewTopic::with_defaults(
+		"MSFT daily: |log return| of the next trading day, in % (demo)",
+		options.epoch_length,
+		("0", "100"),
+		("-8", "4"),
+	)?;
 	let topic = commands::create_topic(chain, alice, &new).await?;
 	say(&format!("topic {topic} created by Alice: {}", new.metadata));
 	let everyone: Vec<&str> = INFERERS

@@ -210,6 +210,31 @@ fn blocks_allow_two_seconds_of_compute_and_5_mib_with_75_percent_normal() {
 	assert_eq!(*length.max.get(DispatchClass::Normal), 5 * 1024 * 1024 * 3 / 4);
 }
 
+/// Issue 11: active sets of (128, 32, 32), four times the reference's (32, 6, 6), and every
+/// bound that follows from them large enough for one full round.
+#[test]
+fn active_sets_are_128_32_32_and_the_round_bounds_follow_from_them() {
+	use frame_support::traits::Get;
+	let inferers: u32 = <Runtime as pallet_topics::Config>::MaxActiveInferers::get();
+	let forecasters: u32 = <Runtime as pallet_topics::Config>::MaxActiveForecasters::get();
+	let reputers: u32 = <Runtime as pallet_topics::Config>::MaxActiveReputers::get();
+	assert_eq!((inferers, forecasters, reputers), (128, 32, 32));
+	let workers: u32 = <Runtime as pallet_inference::Config>::MaxWorkersPerTopic::get();
+	let registered_reputers: u32 = <Runtime as pallet_stake::Config>::MaxReputersPerTopic::get();
+	assert!(inferers <= workers && forecasters <= workers && reputers <= registered_reputers);
+	// A loss bundle holds every (forecaster, inferer) pair of a full round.
+	let pairs: u32 = <Runtime as pallet_reputation::Config>::MaxBundlePairs::get();
+	assert_eq!(pairs, inferers * forecasters);
+	// Regret tables: every worker of the topic, and one whole round of the largest pair
+	// family (one-out inferer × inferer).
+	let actors: u32 = <Runtime as pallet_reputation::Config>::MaxRegretActors::get();
+	assert_eq!(actors, workers);
+	let regret_pairs: u32 = <Runtime as pallet_reputation::Config>::MaxRegretPairs::get();
+	assert_eq!(regret_pairs, inferers * inferers);
+	let tracked: u32 = <Runtime as pallet_emissions::Config>::MaxTrackedActors::get();
+	assert_eq!(tracked, workers);
+}
+
 #[test]
 fn base_extrinsic_weight_costs_one_centi_allo() {
 	let fee = WeightToFee::weight_to_fee(&EXTRINSIC_BASE_WEIGHT);

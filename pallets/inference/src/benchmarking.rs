@@ -171,6 +171,37 @@ mod benchmarks {
 		assert!(Forecasts::<T>::get(id, nonce).iter().any(|(a, _)| *a == newcomer));
 	}
 
+	/// Both active sets one short of full on an active topic: the submitter joins both
+	/// without merit sortition; its forecast has the largest size. The weight returned after
+	/// dispatch when neither set was full.
+	#[benchmark]
+	fn submit_worker_payload_admitted() {
+		let id = topic::<T>();
+		let inferers = max_inferers::<T>();
+		let forecasters = max_forecasters::<T>();
+		let all = workers::<T>(id, inferers.max(forecasters));
+		let (members, newcomer) = all.split_at(all.len().saturating_sub(1));
+		let newcomer = newcomer[0].clone();
+		assert!(pallet_topics::Pallet::<T>::pay_fee(&newcomer, id, ALLO).is_ok());
+		assert!(pallet_topics::Pallet::<T>::is_active(id));
+		let nonce: BlockNumberFor<T> = 100u32.into();
+		frame_system::Pallet::<T>::set_block_number(nonce.saturating_add(One::one()));
+		open::<T>(id, nonce);
+		let (i, f) = (inferers.saturating_sub(1), forecasters.saturating_sub(1));
+		fill_round::<T>(id, nonce, members, i, f);
+		let forecast = elements::<T>(members, max_elements::<T>());
+		#[extrinsic_call]
+		submit_worker_payload(
+			RawOrigin::Signed(newcomer.clone()),
+			id,
+			nonce,
+			Some(Fixed::ONE),
+			Some(forecast),
+		);
+		assert_eq!(Inferences::<T>::decode_len(id, nonce), Some(inferers as usize));
+		assert_eq!(Forecasts::<T>::decode_len(id, nonce), Some(forecasters as usize));
+	}
+
 	/// Closing a window with `i` inferences and `f` full forecasts, on the regret-weighted
 	/// synthesis path where the reputer side provides regrets.
 	#[benchmark]

@@ -417,7 +417,7 @@ pub mod pallet {
 			let count = WorkerCount::<T>::get(topic_id);
 			ensure!(count < T::MaxWorkersPerTopic::get(), Error::<T>::TooManyWorkers);
 			let fee = pallet_topics::Pallet::<T>::params().registration_fee;
-			pallet_topics::Pallet::<T>::pay_fee(&worker, topic_id, fee)?;
+			let _fee_weight = pallet_topics::Pallet::<T>::pay_fee(&worker, topic_id, fee)?;
 			let registration = pallet_topics::Pallet::<T>::new_registration(&worker)?;
 			Workers::<T>::insert(topic_id, &worker, registration);
 			WorkerCount::<T>::insert(topic_id, count.saturating_add(1));
@@ -472,7 +472,8 @@ pub mod pallet {
 		/// registered inferer), or both. Pays `DataSendingFee`. Replaces the worker's earlier
 		/// payload for the nonce; when an active set is full, merit sortition decides
 		/// (spec 3.5). Emits `InferenceSubmitted` / `ForecastSubmitted`,
-		/// `SubmissionNotAdmitted` or `WorkerEvicted`.
+		/// `SubmissionNotAdmitted` or `WorkerEvicted`. Charged the worst case (merit sortition
+		/// in both sets, an activation probe); returns the weight of the path taken.
 		#[pallet::call_index(2)]
 		#[pallet::weight(<T as Config>::WeightInfo::submit_worker_payload()
 			.saturating_add(<T as pallet_topics::Config>::WeightInfo::pay_fee()))]
@@ -482,7 +483,7 @@ pub mod pallet {
 			nonce: BlockNumberFor<T>,
 			inference: Option<Fixed>,
 			forecast: Option<ElementsOf<T>>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let worker = ensure_signed(origin)?;
 			let topic =
 				pallet_topics::Topics::<T>::get(topic_id).ok_or(Error::<T>::TopicNotFound)?;
@@ -537,16 +538,25 @@ pub mod pallet {
 					size,
 				)?;
 			}
-			pallet_topics::Pallet::<T>::pay_fee(&worker, topic_id, params.data_sending_fee)?;
+			let fee_weight =
+				pallet_topics::Pallet::<T>::pay_fee(&worker, topic_id, params.data_sending_fee)?;
 			registration.last_active = now;
 			Workers::<T>::insert(topic_id, &worker, registration);
+			let mut sortition = false;
 			if let (Some(value), Some(set)) = (inference, inferers) {
-				Self::admit_inference(topic_id, &topic, nonce, &worker, value, set, &params);
+				sortition |=
+					Self::admit_inference(topic_id, &topic, nonce, &worker, value, set, &params);
 			}
 			if let (Some(elements), Some(set)) = (forecast, forecasters) {
-				Self::admit_forecast(topic_id, &topic, nonce, &worker, elements, set, &params);
+				sortition |=
+					Self::admit_forecast(topic_id, &topic, nonce, &worker, elements, set, &params);
 			}
-			Ok(())
+			let call_weight = if sortition {
+				<T as Config>::WeightInfo::submit_worker_payload()
+			} else {
+				<T as Config>::WeightInfo::submit_worker_payload_admitted()
+			};
+			Ok(Some(call_weight.saturating_add(fee_weight)).into())
 		}
 	}
 

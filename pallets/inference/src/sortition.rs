@@ -22,6 +22,13 @@ pub enum Admission<A> {
 	NotAdmitted,
 }
 
+impl<A> Admission<A> {
+	/// Whether the set was full: merit sortition read every member's score EMA.
+	pub fn was_full(&self) -> bool {
+		matches!(self, Admission::Evicted(_) | Admission::NotAdmitted)
+	}
+}
+
 /// Offers `(who, value)` to an active set sorted by account (spec 3.5 steps 1-3). `score`
 /// reads an actor's score EMA (0 if none). The lowest member is recomputed from the current
 /// members (fix e); among equal scores the smallest account is the lowest (fix k).
@@ -110,7 +117,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Offers an inference to the nonce's inferer set (`set`, as read from storage) and
-	/// records the outcome.
+	/// records the outcome; true when the set was full (merit sortition read every member's
+	/// score).
 	pub(crate) fn admit_inference(
 		topic_id: TopicId,
 		topic: &Topic<T::AccountId, BlockNumberFor<T>>,
@@ -119,20 +127,22 @@ impl<T: Config> Pallet<T> {
 		value: Fixed,
 		set: InferencesOf<T>,
 		params: &NetworkParams,
-	) {
+	) -> bool {
 		let mut set = set.into_inner();
 		let cap = capacity(params.max_top_inferers_to_reward);
 		let admission =
 			offer(&mut set, who, value, cap, |a| Self::score_ema(topic_id, Role::Inferer, a));
 		Inferences::<T>::insert(topic_id, nonce, BoundedVec::truncate_from(set));
 		let replaced = admission == Admission::Replaced;
+		let sortition = admission.was_full();
 		Self::record(topic_id, topic, nonce, who, Role::Inferer, admission, || {
 			Event::InferenceSubmitted { topic_id, nonce, worker: who.clone(), value, replaced }
 		});
+		sortition
 	}
 
 	/// Offers a forecast to the nonce's forecaster set (`set`, as read from storage) and
-	/// records the outcome.
+	/// records the outcome; true when the set was full.
 	#[allow(clippy::too_many_arguments)]
 	pub(crate) fn admit_forecast(
 		topic_id: TopicId,
@@ -142,7 +152,7 @@ impl<T: Config> Pallet<T> {
 		elements: ElementsOf<T>,
 		set: ForecastsOf<T>,
 		params: &NetworkParams,
-	) {
+	) -> bool {
 		let count = u32::try_from(elements.len()).unwrap_or(u32::MAX);
 		let mut set = set.into_inner();
 		let cap = capacity(params.max_top_forecasters_to_reward);
@@ -150,6 +160,7 @@ impl<T: Config> Pallet<T> {
 			offer(&mut set, who, elements, cap, |a| Self::score_ema(topic_id, Role::Forecaster, a));
 		Forecasts::<T>::insert(topic_id, nonce, BoundedVec::truncate_from(set));
 		let replaced = admission == Admission::Replaced;
+		let sortition = admission.was_full();
 		Self::record(topic_id, topic, nonce, who, Role::Forecaster, admission, || {
 			Event::ForecastSubmitted {
 				topic_id,
@@ -159,6 +170,7 @@ impl<T: Config> Pallet<T> {
 				replaced,
 			}
 		});
+		sortition
 	}
 
 	/// Passive EMA updates and events of an admission.

@@ -62,7 +62,7 @@ fn submit(
 	nonce: u64,
 	inference: Option<&str>,
 	elements: &[(u64, &str)],
-) -> frame_support::pallet_prelude::DispatchResult {
+) -> frame_support::pallet_prelude::DispatchResultWithPostInfo {
 	let f = if elements.is_empty() { None } else { forecast(elements) };
 	Inference::submit_worker_payload(RuntimeOrigin::signed(who), topic, nonce, inference.map(fx), f)
 }
@@ -495,6 +495,53 @@ fn a_full_active_set_admits_a_better_score_ema_and_evicts_the_lowest() {
 		assert_ok!(submit(4, id, N, Some("5"), &[]));
 		assert_eq!(PreviousQuantileScore::<Test>::get((id, Role::Inferer)), fx("0.2"));
 		Inference::do_try_state().unwrap();
+	});
+}
+
+/// Issue 11: a payload reserves the worst case (merit sortition in both sets, an activation
+/// probe) and returns the weight of the path it took: into sets with room on an active topic
+/// it is charged `submit_worker_payload_admitted`, and the full weight only when a set was full.
+#[test]
+fn a_payload_returns_the_weight_of_the_path_it_took() {
+	use crate::WeightInfo as _;
+	use frame_support::dispatch::GetDispatchInfo;
+	type Inf = <Test as crate::Config>::WeightInfo;
+	type Top = <Test as pallet_topics::Config>::WeightInfo;
+	new_test_ext().execute_with(|| {
+		let id = topic_with_workers(&[2, 3, 4]);
+		let update = ParamsUpdate { max_top_inferers_to_reward: Some(2), ..Default::default() };
+		assert_ok!(Topics::update_params(RuntimeOrigin::root(), Box::new(update)));
+		run_to_block(N + 1);
+		assert!(Topics::is_active(id));
+		let fee = <Top as pallet_topics::WeightInfo>::pay_fee_active();
+		let admitted = Inf::submit_worker_payload_admitted().saturating_add(fee);
+		let sortition = Inf::submit_worker_payload().saturating_add(fee);
+		let post = submit(2, id, N, Some("1"), &[(3, "-1")]).unwrap();
+		assert_eq!(post.actual_weight, Some(admitted));
+		// A member replacing its value reads no score either.
+		let post = submit(2, id, N, Some("2"), &[]).unwrap();
+		assert_eq!(post.actual_weight, Some(admitted));
+		assert_eq!(submit(3, id, N, Some("3"), &[]).unwrap().actual_weight, Some(admitted));
+		// The inferer set is full: 4 goes through merit sortition (not admitted).
+		let post = submit(4, id, N, Some("4"), &[]).unwrap();
+		assert_eq!(post.actual_weight, Some(sortition));
+		assert!(events().contains(&Event::SubmissionNotAdmitted {
+			topic_id: id,
+			nonce: N,
+			worker: 4,
+			role: Role::Inferer
+		}));
+		// What was reserved before dispatch covers every path.
+		let call = crate::Call::<Test>::submit_worker_payload {
+			topic_id: id,
+			nonce: N,
+			inference: Some(Fixed::ONE),
+			forecast: None,
+		};
+		let reserved = call.get_dispatch_info().call_weight;
+		let probe = <Top as pallet_topics::WeightInfo>::pay_fee();
+		assert_eq!(reserved, Inf::submit_worker_payload().saturating_add(probe));
+		assert!(sortition.all_lte(reserved) && admitted.all_lte(reserved));
 	});
 }
 

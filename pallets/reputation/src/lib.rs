@@ -281,7 +281,8 @@ pub mod pallet {
 		/// window [N + G, N + 2G], with at least `RequiredMinimumStake`. Pays
 		/// `DataSendingFee`; replaces the reputer's earlier bundle for the nonce; a full active
 		/// set admits by merit sortition (spec 3.5). Emits `LossBundleSubmitted`,
-		/// `LossBundleNotAdmitted` or `ReputerEvicted`.
+		/// `LossBundleNotAdmitted` or `ReputerEvicted`. Returns the weight without the
+		/// activation probe when the topic was already active.
 		#[pallet::call_index(0)]
 		#[pallet::weight(<T as Config>::WeightInfo::submit_loss_bundle()
 			.saturating_add(<T as pallet_topics::Config>::WeightInfo::pay_fee()))]
@@ -290,7 +291,7 @@ pub mod pallet {
 			topic_id: TopicId,
 			nonce: BlockNumberFor<T>,
 			bundle: alloc::boxed::Box<LossBundleOf<T>>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let reputer = ensure_signed(origin)?;
 			let topic =
 				pallet_topics::Topics::<T>::get(topic_id).ok_or(Error::<T>::TopicNotFound)?;
@@ -332,10 +333,13 @@ pub mod pallet {
 				set.len(),
 				params.max_top_reputers_to_reward,
 			)?;
-			pallet_topics::Pallet::<T>::pay_fee(&reputer, topic_id, params.data_sending_fee)?;
+			let fee_weight =
+				pallet_topics::Pallet::<T>::pay_fee(&reputer, topic_id, params.data_sending_fee)?;
 			pallet_stake::Pallet::<T>::note_reputer_activity(topic_id, &reputer);
 			Self::admit(topic_id, &topic, nonce, &reputer, *bundle, set, &params);
-			Ok(())
+			// The activation probe is only paid for when it ran.
+			Ok(Some(<T as Config>::WeightInfo::submit_loss_bundle().saturating_add(fee_weight))
+				.into())
 		}
 	}
 

@@ -18,7 +18,12 @@ fn signed(a: u64) -> RuntimeOrigin {
 	RuntimeOrigin::signed(a)
 }
 
-fn submit(r: u64, topic: u64, nonce: u64, b: LossBundleOf<Test>) -> sp_runtime::DispatchResult {
+fn submit(
+	r: u64,
+	topic: u64,
+	nonce: u64,
+	b: LossBundleOf<Test>,
+) -> frame_support::pallet_prelude::DispatchResultWithPostInfo {
 	Reputation::submit_loss_bundle(signed(r), topic, nonce, Box::new(b))
 }
 

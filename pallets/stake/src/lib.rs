@@ -438,7 +438,7 @@ pub mod pallet {
 			let count = ReputerCount::<T>::get(topic_id);
 			ensure!(count < T::MaxReputersPerTopic::get(), Error::<T>::TooManyReputers);
 			let fee = pallet_topics::Pallet::<T>::params().registration_fee;
-			pallet_topics::Pallet::<T>::pay_fee(&reputer, topic_id, fee)?;
+			let _fee_weight = pallet_topics::Pallet::<T>::pay_fee(&reputer, topic_id, fee)?;
 			let registration = pallet_topics::Pallet::<T>::new_registration(&reputer)?;
 			Reputers::<T>::insert(topic_id, &reputer, registration);
 			ReputerCount::<T>::insert(topic_id, count.saturating_add(1));

@@ -129,6 +129,23 @@ mod benchmarks {
 		assert!(Pallet::<T>::is_active(id));
 	}
 
+	/// A fee for a topic that is already active: paid and added to the revenue, no
+	/// activation probe (the weight returned after dispatch on that path).
+	#[benchmark]
+	fn pay_fee_active() {
+		revenue_weighted_params::<T>();
+		let creator = funded::<T>("creator", 0);
+		let id = new_topic::<T>(&creator);
+		assert!(Pallet::<T>::pay_fee(&creator, id, ALLO).is_ok());
+		assert!(Pallet::<T>::is_active(id));
+		let before = FeeRevenue::<T>::get(id);
+		#[block]
+		{
+			assert!(Pallet::<T>::pay_fee(&creator, id, ALLO).is_ok());
+		}
+		assert_eq!(FeeRevenue::<T>::get(id), before + ALLO);
+	}
+
 	#[benchmark]
 	fn update_params() -> Result<(), BenchmarkError> {
 		let origin =

@@ -457,10 +457,17 @@ pub mod pallet {
 		/// Charges `amount` of a fee for `topic_id` to `payer` (spec 1.6): paid to the
 		/// ecosystem account, added to the topic's revenue, then an activation attempt. Fails
 		/// with `CannotPayFee` and changes nothing when the payer cannot pay it. The caller
-		/// has checked that the topic exists. Weight: `WeightInfo::pay_fee`.
-		pub fn pay_fee(payer: &T::AccountId, topic_id: TopicId, amount: u128) -> DispatchResult {
+		/// has checked that the topic exists and reserved `WeightInfo::pay_fee`; returns the
+		/// weight actually used (`pay_fee_active` when the topic was already active: no probe).
+		pub fn pay_fee(
+			payer: &T::AccountId,
+			topic_id: TopicId,
+			amount: u128,
+		) -> Result<Weight, DispatchError> {
+			let was_active = Self::is_active(topic_id);
 			Self::ensure_can_pay(payer, amount, Error::<T>::CannotPayFee)?;
-			Self::receive_revenue(payer, topic_id, amount)
+			Self::receive_revenue(payer, topic_id, amount)?;
+			Ok(if was_active { T::WeightInfo::pay_fee_active() } else { T::WeightInfo::pay_fee() })
 		}
 
 		/// Holds `who`'s registration deposit; returns the registration to store, active now.

@@ -288,6 +288,23 @@ fn funding_adds_revenue_and_activates_a_topic_whose_weight_reaches_the_minimum()
 	});
 }
 
+/// Issue 11: the activation probe is only paid for when it runs. A fee on an inactive topic
+/// returns the reserved `pay_fee` weight; on an active topic the lighter `pay_fee_active`.
+#[test]
+fn a_fee_returns_the_weight_of_the_path_it_took() {
+	new_test_ext().execute_with(|| {
+		let id = create(1);
+		set_stake(id, 4 * ALLO);
+		assert!(!Topics::is_active(id));
+		assert_eq!(Topics::pay_fee(&2, id, ALLO), Ok(<() as WeightInfo>::pay_fee()));
+		assert!(Topics::is_active(id));
+		assert_eq!(Topics::pay_fee(&2, id, ALLO), Ok(<() as WeightInfo>::pay_fee_active()));
+		assert_eq!(FeeRevenue::<Test>::get(id), Params::<Test>::get().create_topic_fee + 2 * ALLO);
+		// A payer who cannot pay changes nothing.
+		assert_noop!(Topics::pay_fee(&2, id, 1_000 * ALLO), Error::<Test>::CannotPayFee);
+	});
+}
+
 #[test]
 fn an_epoch_end_updates_the_weight_drips_revenue_reschedules_and_opens_the_epoch() {
 	new_test_ext().execute_with(|| {

@@ -306,9 +306,11 @@ impl pallet_topics::Config for Runtime {
 	type EpochHooks = (crate::Reputation, crate::Inference);
 	type MaxTopicsPerBlock = ConstU32<8>;
 	type MaxScheduleDeferral = ConstU32<8>;
-	type MaxActiveInferers = ConstU32<32>;
-	type MaxActiveForecasters = ConstU32<8>;
-	type MaxActiveReputers = ConstU32<8>;
+	// Four times the reference's (32, 6, 6) (issue 11); a settlement of a full round with its
+	// reward step and a window close are benchmarked at these sizes.
+	type MaxActiveInferers = ConstU32<128>;
+	type MaxActiveForecasters = ConstU32<32>;
+	type MaxActiveReputers = ConstU32<32>;
 	type MaxForecastElements = ConstU32<16>;
 	type MaxUnfulfilledNonces = ConstU32<100>;
 	type WeightInfo = pallet_topics::weights::SubstrateWeight<Runtime>;
@@ -320,7 +322,8 @@ impl pallet_inference::Config for Runtime {
 	type OnReputerNonceDropped = crate::Reputation;
 	type MaxWorkersPerTopic = ConstU32<256>;
 	type MaxStoredNonces = ConstU32<128>;
-	type MaxWindowsPerBlock = ConstU32<16>;
+	// A window close at (128, 32) reads full regret tables: about 20 ms each.
+	type MaxWindowsPerBlock = ConstU32<8>;
 	type WeightInfo = pallet_inference::weights::SubstrateWeight<Runtime>;
 }
 
@@ -341,13 +344,14 @@ impl pallet_stake::Config for Runtime {
 /// Loss bundles and the settlement of each round: network losses, regrets, scores.
 impl pallet_reputation::Config for Runtime {
 	// MaxActiveInferers × MaxActiveForecasters.
-	type MaxBundlePairs = ConstU32<256>;
+	type MaxBundlePairs = ConstU32<4096>;
 	// MaxWorkersPerTopic.
 	type MaxRegretActors = ConstU32<256>;
 	// MaxActiveInferers²: one whole round of the largest pair family.
-	type MaxRegretPairs = ConstU32<1024>;
+	type MaxRegretPairs = ConstU32<16384>;
 	type MaxQueuedCloses = ConstU32<64>;
-	type MaxClosesPerBlock = ConstU32<4>;
+	// A settlement at (128, 32, 32) with its reward step: about 230 ms reserved each.
+	type MaxClosesPerBlock = ConstU32<2>;
 	type OnRoundSettled = crate::Emissions;
 	type WeightInfo = pallet_reputation::weights::SubstrateWeight<Runtime>;
 }

@@ -1,6 +1,6 @@
-//! The worst-case block (issue 12): 8 topics ending their epochs, 16 worker windows closing
-//! with full active sets in regret mode (each topic has a settled round before), 4 settlements
-//! of full second rounds, 80 stake removals and the monthly emission recalculation, all in
+//! The worst-case block (issues 12, 11): 8 topics ending their epochs, 8 worker windows
+//! closing with full (128, 32) active sets in regret mode (each topic has a settled round
+//! before), 2 settlements of full (128, 32, 32) second rounds, 80 stake removals and the monthly emission recalculation, all in
 //! block 72. The weight the hooks reserve must stay within the block limit, and the storage
 //! proof of executing that block (what a stateless verifier would need) within the proof size
 //! they reserve.
@@ -30,23 +30,32 @@ use sp_keyring::Sr25519Keyring::Alice;
 const B: BlockNumber = 72;
 /// Inferers (the runtime's `MaxActiveInferers`), forecasters and reputers
 /// (`MaxActiveForecasters`, `MaxActiveReputers`) of every full round.
-const INFERERS: u8 = 32;
-const FORECASTERS: u8 = 8;
-const REPUTERS: u8 = 8;
+const INFERERS: u32 = 128;
+const FORECASTERS: u32 = 32;
+const REPUTERS: u32 = 32;
+/// Elements of every forecast (the runtime's `MaxForecastElements`).
+const ELEMENTS: u32 = 16;
 /// Topics settled in B (E = 12).
-const SETTLED: [TopicId; 4] = [1, 2, 3, 4];
+const SETTLED: [TopicId; 2] = [1, 2];
 /// Topics whose window closes in B: nonce 62 with W = 10, nonce 63 with W = 9.
-const CLOSING_W10: [TopicId; 8] = [5, 6, 7, 8, 9, 10, 11, 12];
-const CLOSING_W9: [TopicId; 8] = [13, 14, 15, 16, 17, 18, 19, 20];
+const CLOSING_W10: [TopicId; 4] = [3, 4, 5, 6];
+const CLOSING_W9: [TopicId; 4] = [7, 8, 9, 10];
 /// Topics whose epoch ends in B.
-const ENDING: [TopicId; 8] = [21, 22, 23, 24, 25, 26, 27, 28];
+const ENDING: [TopicId; 8] = [11, 12, 13, 14, 15, 16, 17, 18];
 
-fn worker(i: u8) -> AccountId {
-	AccountId::new([60 + i; 32])
+/// An account id from a role byte and an index.
+fn account(role: u8, i: u32) -> AccountId {
+	let mut id = [role; 32];
+	id[..4].copy_from_slice(&i.to_le_bytes());
+	AccountId::new(id)
 }
 
-fn reputer(i: u8) -> AccountId {
-	AccountId::new([160 + i; 32])
+fn worker(i: u32) -> AccountId {
+	account(60, i)
+}
+
+fn reputer(i: u32) -> AccountId {
+	account(160, i)
 }
 
 fn signed(who: &AccountId) -> RuntimeOrigin {
@@ -89,11 +98,11 @@ fn stake_all(topic: TopicId, amount: Balance) {
 	}
 }
 
-/// Full active sets for `nonce`: 32 inferences, 8 forecasts of 16 elements.
+/// Full active sets for `nonce`: every inferer, every forecaster with `ELEMENTS` elements.
 fn submit_full_round(topic: TopicId, nonce: BlockNumber) {
 	for i in 0..INFERERS {
 		let forecast = (i < FORECASTERS).then(|| {
-			let elements: Vec<_> = (0..16u8)
+			let elements: Vec<_> = (0..ELEMENTS)
 				.map(|j| ForecastElement {
 					inferer: worker((i + 1 + j) % INFERERS),
 					value: Fixed::from_rational(-2_000 - i128::from(j), 1_000).unwrap(),
@@ -110,15 +119,16 @@ fn submit_full_round(topic: TopicId, nonce: BlockNumber) {
 			forecast
 		));
 	}
-	assert_eq!(pallet_inference::Inferences::<Runtime>::decode_len(topic, nonce), Some(32));
-	assert_eq!(pallet_inference::Forecasts::<Runtime>::decode_len(topic, nonce), Some(8));
+	let (inferers, forecasters) = (INFERERS as usize, FORECASTERS as usize);
+	assert_eq!(pallet_inference::Inferences::<Runtime>::decode_len(topic, nonce), Some(inferers));
+	assert_eq!(pallet_inference::Forecasts::<Runtime>::decode_len(topic, nonce), Some(forecasters));
 }
 
 /// A complete loss bundle on every value of `nonce`, shifted per reputer.
 fn full_bundle(
 	topic: TopicId,
 	nonce: BlockNumber,
-	r: u8,
+	r: u32,
 ) -> pallet_reputation::LossBundleOf<Runtime> {
 	let inferers: Vec<AccountId> = pallet_inference::Inferences::<Runtime>::get(topic, nonce)
 		.into_iter()
@@ -136,7 +146,7 @@ fn full_bundle(
 	let mut pairs = Vec::new();
 	for (k, f) in forecasters.iter().enumerate() {
 		for (j, i) in inferers.iter().enumerate() {
-			pairs.push((f.clone(), i.clone(), loss(k * 32 + j)));
+			pairs.push((f.clone(), i.clone(), loss(k * INFERERS as usize + j)));
 		}
 	}
 	LossBundle {
@@ -161,17 +171,17 @@ fn state_before_the_worst_block() -> sp_io::TestExternalities {
 			root.clone(),
 			Box::new(ParamsUpdate {
 				max_active_topics_per_block: Some(8),
-				max_top_inferers_to_reward: Some(u32::from(INFERERS)),
-				max_top_forecasters_to_reward: Some(u32::from(FORECASTERS)),
-				max_top_reputers_to_reward: Some(u32::from(REPUTERS)),
-				max_elements_per_forecast: Some(16),
+				max_top_inferers_to_reward: Some(INFERERS),
+				max_top_forecasters_to_reward: Some(FORECASTERS),
+				max_top_reputers_to_reward: Some(REPUTERS),
+				max_elements_per_forecast: Some(ELEMENTS),
 				remove_stake_delay_window: Some(5),
 				half_max_process_stake_removals_end_block: Some(40),
 				..Default::default()
 			})
 		));
 		let alice = Alice.to_account_id();
-		for topic in 1..=28 {
+		for topic in 1..=18 {
 			let config = if SETTLED.contains(&topic) {
 				config(12, 5)
 			} else if CLOSING_W9.contains(&topic) {
@@ -203,7 +213,7 @@ fn state_before_the_worst_block() -> sp_io::TestExternalities {
 		}
 		for r in 0..REPUTERS {
 			assert_ok!(Balances::mint_into(&reputer(r), 10_000 * ALLO));
-			for topic in 1..=28 {
+			for topic in 1..=18 {
 				assert_ok!(Stake::register_reputer(signed(&reputer(r)), topic));
 			}
 		}
@@ -252,20 +262,19 @@ fn state_before_the_worst_block() -> sp_io::TestExternalities {
 		run_to(67);
 		for topic in SETTLED.iter().chain(&closing) {
 			let view = Reputation::regrets_view(*topic).unwrap();
-			assert_eq!(view.inferer.len(), usize::from(INFERERS), "topic {topic}");
+			assert_eq!(view.inferer.len(), INFERERS as usize, "topic {topic}");
 		}
-		// 80 removals due at B: every reputer on ten of the closing topics.
-		for topic in closing.iter().take(10) {
-			for r in 0..REPUTERS {
-				assert_ok!(Stake::remove_stake(signed(&reputer(r)), *topic, ALLO));
-			}
+		// 80 removals due at B: the reputers of the first closing topics.
+		let removals = closing.iter().flat_map(|t| (0..REPUTERS).map(move |r| (*t, r)));
+		for (topic, r) in removals.take(80) {
+			assert_ok!(Stake::remove_stake(signed(&reputer(r)), topic, ALLO));
 		}
 		assert_eq!(pallet_stake::RemovalQueue::<Runtime>::decode_len(B), Some(80));
 		// Governance forces the emission recalculation into the next block.
 		run_to(B - 1);
 		let params = pallet_emissions::Params::<Runtime>::get();
 		assert_ok!(Emissions::update_params(root, params, true));
-		assert_eq!(pallet_inference::WindowCloses::<Runtime>::decode_len(B), Some(16));
+		assert_eq!(pallet_inference::WindowCloses::<Runtime>::decode_len(B), Some(8));
 		assert_eq!(pallet_topics::Schedule::<Runtime>::get(B).into_inner(), ENDING.to_vec());
 	});
 	ext
@@ -281,7 +290,7 @@ fn the_worst_case_block_fits_in_what_its_hooks_reserve_and_in_the_block() {
 		Stake::on_finalize(B - 1);
 		Reputation::on_finalize(B - 1);
 		Emissions::on_finalize(B - 1);
-		assert_eq!(pallet_reputation::CloseQueue::<Runtime>::decode_len(), Some(4));
+		assert_eq!(pallet_reputation::CloseQueue::<Runtime>::decode_len(), Some(2));
 		System::reset_events();
 	});
 	ext.commit_all().unwrap();
@@ -311,8 +320,8 @@ fn the_worst_case_block_fits_in_what_its_hooks_reserve_and_in_the_block() {
 			matches!(
 				e,
 				RuntimeEvent::Inference(pallet_inference::Event::WorkerWindowClosed {
-					inferers: 32,
-					forecasters: 8,
+					inferers: INFERERS,
+					forecasters: FORECASTERS,
 					..
 				})
 			)
@@ -321,7 +330,7 @@ fn the_worst_case_block_fits_in_what_its_hooks_reserve_and_in_the_block() {
 			matches!(
 				e,
 				RuntimeEvent::Reputation(pallet_reputation::Event::ReputerNonceClosed {
-					reputers: 8,
+					reputers: REPUTERS,
 					..
 				})
 			)
@@ -334,7 +343,7 @@ fn the_worst_case_block_fits_in_what_its_hooks_reserve_and_in_the_block() {
 				RuntimeEvent::Emissions(pallet_emissions::Event::EmissionRecalculated { .. })
 			)
 		});
-		assert_eq!((epoch_ends, closes, settled, removals, recalculated), (8, 16, 4, 80, 1));
+		assert_eq!((epoch_ends, closes, settled, removals, recalculated), (8, 8, 2, 80, 1));
 
 		let limits = <Runtime as frame_system::Config>::BlockWeights::get();
 		let with_base = reserved.saturating_add(limits.base_block);

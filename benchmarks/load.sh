@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The payload load benchmark (issue 11): builds the workspace with the test command's package
+# and feature selection (so it reuses that build), then runs `load` (benchmarks/src/bin/load.rs):
+# its own development node, many topics and worker accounts, every worker's payload at every
+# nonce; prints payloads per block, inclusion latency, rejected and lost payloads.
+#   bash benchmarks/load.sh                       # 16 topics x 125 workers, 3 epochs, 6 s blocks
+#   bash benchmarks/load.sh --help                # the options
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/allora-target}"
+bash scripts/setup.sh >/dev/null
+cargo test --release --locked --workspace --no-run >/dev/null 2>&1 ||
+	cargo test --release --locked --workspace --no-run
+exec "$CARGO_TARGET_DIR/release/load" "$@"
