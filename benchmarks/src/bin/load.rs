@@ -131,7 +131,7 @@ async fn batch(
 		allora::Call::Utility(allora::runtime_types::pallet_utility::pallet::Call::batch_all {
 			calls,
 		});
-	let result = if sudo {
+	let events = if sudo {
 		who.submit(chain, &allora::tx().sudo().sudo(all)).await
 	} else {
 		match all {
@@ -140,8 +140,29 @@ async fn batch(
 			) => who.submit(chain, &allora::tx().utility().batch_all(calls)).await,
 			_ => return Err("not a batch".into()),
 		}
-	};
-	result.map_err(|e| e.to_string())
+	}
+	.map_err(|e| e.to_string())?;
+	dispatched(&events)?;
+	Ok(events)
+}
+
+/// Sudo and `dispatch_as` succeed whatever their inner call does: their events say how it went.
+fn dispatched(
+	events: &subxt::extrinsics::ExtrinsicEvents<allora_client::chain::Config>,
+) -> Result<(), String> {
+	for e in events.find::<allora::sudo::events::Sudid>() {
+		let e = e.map_err(|e| e.to_string())?;
+		if let Err(error) = e.sudo_result {
+			return Err(format!("the sudo call failed: {error:?}"));
+		}
+	}
+	for e in events.find::<allora::utility::events::DispatchedAs>() {
+		let e = e.map_err(|e| e.to_string())?;
+		if let Err(error) = e.result {
+			return Err(format!("a dispatch_as call failed: {error:?}"));
+		}
+	}
+	Ok(())
 }
 
 /// A topic every load worker can submit to: inference range [0, 1 000 000].
@@ -157,11 +178,23 @@ async fn set_up(
 	alice: &Account,
 	options: &Options,
 ) -> Result<Vec<(u64, Vec<Keypair>)>, String> {
-	let active = options.workers.max(1);
+	let at = chain.at_best().await?;
+	let constant = |entry| at.constants().entry(entry).map_err(|e| e.to_string());
+	let inferers = constant(allora::constants().topics().max_active_inferers())?;
+	let forecasters = constant(allora::constants().topics().max_active_forecasters())?;
+	if options.workers > inferers {
+		return Err(format!(
+			"--workers {} is above the runtime's {inferers} active inferers",
+			options.workers
+		));
+	}
+	let per_block = constant(allora::constants().topics().max_topics_per_block())?;
 	let update = ParamsUpdate {
 		min_epoch_length: Some(options.epoch_length),
-		max_top_inferers_to_reward: Some(active),
-		max_top_forecasters_to_reward: Some(active),
+		// As many epoch ends per block as the runtime allows (the default is 1).
+		max_active_topics_per_block: Some(options.topics.clamp(1, per_block)),
+		max_top_inferers_to_reward: Some(options.workers.max(1)),
+		max_top_forecasters_to_reward: Some(options.workers.min(forecasters)),
 		max_elements_per_forecast: (options.forecast_elements > 0)
 			.then_some(options.forecast_elements),
 		..Default::default()
@@ -170,10 +203,11 @@ async fn set_up(
 		allora::Call::Topics(allora::runtime_types::pallet_topics::pallet::Call::update_params {
 			update: Box::new(update),
 		});
-	alice
+	let events = alice
 		.submit(chain, &allora::tx().sudo().sudo(call))
 		.await
 		.map_err(|e| format!("network parameters: {e}"))?;
+	dispatched(&events).map_err(|e| format!("network parameters: {e}"))?;
 	let config = topic_config(options.epoch_length)?.config();
 	let creates = (0..options.topics)
 		.map(|_| {
@@ -449,7 +483,8 @@ async fn measure(options: &Options, chain: &Chain, url: &str, log: &Path) -> Res
 	let mut measured = Measured::default();
 	let mut rounds: BTreeMap<u64, u64> = BTreeMap::new();
 	let mut last_nonce_block: Option<u64> = None;
-	let mut loaded_epochs = 0u32;
+	let mut first_block: Option<u64> = None;
+	let epochs = u64::from(options.epochs);
 	let window = u64::from(options.epoch_length.saturating_sub(1).max(1));
 	let mut blocks = chain.best_blocks("load").await;
 	let started = Instant::now();
@@ -479,15 +514,14 @@ async fn measure(options: &Options, chain: &Chain, url: &str, log: &Path) -> Res
 			.filter_map(|e| e.ok().map(|e| (e.topic_id, e.nonce)))
 			.filter(|(topic, _)| workers.contains_key(topic))
 			.collect();
-		// Topics whose epoch ends were deferred to the next block count in the same epoch.
-		let same_epoch = last_nonce_block.is_some_and(|p| number <= p + 1);
-		let load = !opened.is_empty() && (same_epoch || loaded_epochs < options.epochs);
-		if load {
-			if !same_epoch {
-				loaded_epochs += 1;
-				say(&format!("block {number}: epoch {loaded_epochs} of {} opens", options.epochs));
-			}
+		// Each topic is loaded for `epochs` nonces.
+		let opened: Vec<(u64, u32)> = opened
+			.into_iter()
+			.filter(|(topic, _)| rounds.get(topic).copied().unwrap_or(0) < epochs)
+			.collect();
+		if !opened.is_empty() {
 			last_nonce_block = Some(number);
+			say(&format!("block {number}: worker nonces open on {} topics", opened.len()));
 			for (topic, nonce) in opened {
 				let Some(keys) = workers.get(&topic) else { continue };
 				let round = rounds.entry(topic).or_insert(0);
@@ -503,11 +537,23 @@ async fn measure(options: &Options, chain: &Chain, url: &str, log: &Path) -> Res
 			}
 		}
 		measured.blocks.insert(number, row);
-		// Done when the last loaded epoch's windows have closed (plus the deferred topics).
-		if loaded_epochs >= options.epochs
-			&& last_nonce_block.is_some_and(|b| number > b + window + 1)
-		{
+		// Done when every topic had its nonces and the last window has closed.
+		let all_loaded = workers.keys().all(|t| rounds.get(t).copied().unwrap_or(0) >= epochs);
+		if all_loaded && last_nonce_block.is_some_and(|b| number > b + window + 1) {
 			break;
+		}
+		// A topic the schedule left out (e.g. fewer epoch ends per block than topics) stalls
+		// the run: say which.
+		let first = *first_block.get_or_insert(number);
+		if let Some(last) = last_nonce_block.or(Some(first)) {
+			if number > last + 3 * u64::from(options.epoch_length) {
+				let idle: Vec<u64> = workers
+					.keys()
+					.filter(|t| rounds.get(*t).copied().unwrap_or(0) < epochs)
+					.copied()
+					.collect();
+				return Err(format!("no worker nonce opened since block {last}; topics short of {epochs} nonces: {idle:?}"));
+			}
 		}
 		if started.elapsed() > Duration::from_secs(1_800) {
 			return Err("the run took more than 30 minutes".into());
