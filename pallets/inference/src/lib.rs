@@ -473,10 +473,11 @@ pub mod pallet {
 		/// payload for the nonce; when an active set is full, merit sortition decides
 		/// (spec 3.5). Emits `InferenceSubmitted` / `ForecastSubmitted`,
 		/// `SubmissionNotAdmitted` or `WorkerEvicted`. Charged the worst case (merit sortition
-		/// in both sets, an activation probe); returns the weight of the path taken.
+		/// in both sets, an activation probe); returns the weight of the path taken. Both
+		/// benchmarks pay the fee on an active topic: only a probe is added to them.
 		#[pallet::call_index(2)]
 		#[pallet::weight(<T as Config>::WeightInfo::submit_worker_payload()
-			.saturating_add(<T as pallet_topics::Config>::WeightInfo::pay_fee()))]
+			.saturating_add(pallet_topics::Pallet::<T>::fee_weight_beyond_active_max()))]
 		pub fn submit_worker_payload(
 			origin: OriginFor<T>,
 			topic_id: TopicId,
@@ -556,6 +557,7 @@ pub mod pallet {
 			} else {
 				<T as Config>::WeightInfo::submit_worker_payload_admitted()
 			};
+			let fee_weight = pallet_topics::Pallet::<T>::fee_weight_beyond_active(fee_weight);
 			Ok(Some(call_weight.saturating_add(fee_weight)).into())
 		}
 	}

@@ -54,7 +54,7 @@ pub mod pallet {
 	use frame_support::pallet_prelude::*;
 	use frame_system::pallet_prelude::*;
 	use pallet_inference::{sortition, Role};
-	use pallet_topics::{TopicId, WeightInfo as _};
+	use pallet_topics::TopicId;
 	use sp_runtime::Saturating;
 
 	/// The in-code storage version.
@@ -281,11 +281,11 @@ pub mod pallet {
 		/// window [N + G, N + 2G], with at least `RequiredMinimumStake`. Pays
 		/// `DataSendingFee`; replaces the reputer's earlier bundle for the nonce; a full active
 		/// set admits by merit sortition (spec 3.5). Emits `LossBundleSubmitted`,
-		/// `LossBundleNotAdmitted` or `ReputerEvicted`. Returns the weight without the
-		/// activation probe when the topic was already active.
+		/// `LossBundleNotAdmitted` or `ReputerEvicted`. Its benchmark pays the fee on an active
+		/// topic: an activation probe is added only when it ran.
 		#[pallet::call_index(0)]
 		#[pallet::weight(<T as Config>::WeightInfo::submit_loss_bundle()
-			.saturating_add(<T as pallet_topics::Config>::WeightInfo::pay_fee()))]
+			.saturating_add(pallet_topics::Pallet::<T>::fee_weight_beyond_active_max()))]
 		pub fn submit_loss_bundle(
 			origin: OriginFor<T>,
 			topic_id: TopicId,
@@ -338,6 +338,7 @@ pub mod pallet {
 			pallet_stake::Pallet::<T>::note_reputer_activity(topic_id, &reputer);
 			Self::admit(topic_id, &topic, nonce, &reputer, *bundle, set, &params);
 			// The activation probe is only paid for when it ran.
+			let fee_weight = pallet_topics::Pallet::<T>::fee_weight_beyond_active(fee_weight);
 			Ok(Some(<T as Config>::WeightInfo::submit_loss_bundle().saturating_add(fee_weight))
 				.into())
 		}

@@ -470,6 +470,18 @@ pub mod pallet {
 			Ok(if was_active { T::WeightInfo::pay_fee_active() } else { T::WeightInfo::pay_fee() })
 		}
 
+		/// The weight a fee path of `fee_weight` adds to a call whose benchmark paid its fee on
+		/// an already active topic (`pay_fee_active` is in it): the activation probe, if any.
+		pub fn fee_weight_beyond_active(fee_weight: Weight) -> Weight {
+			fee_weight.saturating_sub(T::WeightInfo::pay_fee_active())
+		}
+
+		/// The most a fee path adds to such a call: `pay_fee` (the probe's worst case) less the
+		/// active path already benchmarked.
+		pub fn fee_weight_beyond_active_max() -> Weight {
+			Self::fee_weight_beyond_active(T::WeightInfo::pay_fee())
+		}
+
 		/// Holds `who`'s registration deposit; returns the registration to store, active now.
 		pub fn new_registration(
 			who: &T::AccountId,
