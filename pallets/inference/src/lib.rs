@@ -473,7 +473,8 @@ pub mod pallet {
 		/// payload for the nonce; when an active set is full, merit sortition decides
 		/// (spec 3.5). Emits `InferenceSubmitted` / `ForecastSubmitted`,
 		/// `SubmissionNotAdmitted` or `WorkerEvicted`. Charged the worst case (merit sortition
-		/// in both sets, an activation probe); returns the weight of the path taken. Both
+		/// in both sets, an activation probe); returns the weight of the path taken (without
+		/// sortition: linear in the forecast's elements, or an inference alone). The
 		/// benchmarks pay the fee on an active topic: only a probe is added to them.
 		#[pallet::call_index(2)]
 		#[pallet::weight(<T as Config>::WeightInfo::submit_worker_payload()
@@ -541,6 +542,7 @@ pub mod pallet {
 			}
 			let fee_weight =
 				pallet_topics::Pallet::<T>::pay_fee(&worker, topic_id, params.data_sending_fee)?;
+			let elements = forecast.as_ref().map(|f| u32::try_from(f.len()).unwrap_or(u32::MAX));
 			registration.last_active = now;
 			Workers::<T>::insert(topic_id, &worker, registration);
 			let mut sortition = false;
@@ -552,10 +554,10 @@ pub mod pallet {
 				sortition |=
 					Self::admit_forecast(topic_id, &topic, nonce, &worker, elements, set, &params);
 			}
-			let call_weight = if sortition {
-				<T as Config>::WeightInfo::submit_worker_payload()
-			} else {
-				<T as Config>::WeightInfo::submit_worker_payload_admitted()
+			let call_weight = match (sortition, elements) {
+				(true, _) => <T as Config>::WeightInfo::submit_worker_payload(),
+				(false, Some(e)) => <T as Config>::WeightInfo::submit_worker_payload_admitted(e),
+				(false, None) => <T as Config>::WeightInfo::submit_worker_payload_admitted_inference(),
 			};
 			let fee_weight = pallet_topics::Pallet::<T>::fee_weight_beyond_active(fee_weight);
 			Ok(Some(call_weight.saturating_add(fee_weight)).into())

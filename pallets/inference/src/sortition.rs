@@ -93,7 +93,8 @@ impl<T: Config> Pallet<T> {
 
 	/// Fails (before anything is written) when merit sortition would have to evaluate the
 	/// worker a second time for this nonce (spec 3.5 step 3, first bullet). `members` are the
-	/// current active set's accounts and `size` its capacity parameter.
+	/// current active set's accounts and `size` its capacity parameter. Reads the worker's
+	/// score only when the set is full.
 	pub fn ensure_can_be_evaluated<'a>(
 		topic_id: TopicId,
 		nonce: BlockNumberFor<T>,
@@ -106,13 +107,13 @@ impl<T: Config> Pallet<T> {
 	where
 		T::AccountId: 'a,
 	{
-		let full = len >= capacity(size);
+		// A set with room admits without evaluating: its score is not read (issue 11).
+		if len < capacity(size) {
+			return Ok(());
+		}
 		let evaluated =
 			ScoreEmas::<T>::get((topic_id, role), who).is_some_and(|e| e.nonce >= nonce);
-		ensure!(
-			!full || !evaluated || members.any(|a| a == who),
-			Error::<T>::AlreadyEvaluatedThisNonce
-		);
+		ensure!(!evaluated || members.any(|a| a == who), Error::<T>::AlreadyEvaluatedThisNonce);
 		Ok(())
 	}
 

@@ -500,7 +500,8 @@ fn a_full_active_set_admits_a_better_score_ema_and_evicts_the_lowest() {
 
 /// Issue 11: a payload reserves the worst case (merit sortition in both sets, an activation
 /// probe) and returns the weight of the path it took: into sets with room on an active topic
-/// it is charged `submit_worker_payload_admitted`, and the full weight only when a set was full.
+/// it is charged `submit_worker_payload_admitted` for its forecast's elements (an inference
+/// alone: `submit_worker_payload_admitted_inference`), the full weight only when a set was full.
 /// Both benchmarks paid the fee on an active topic: the fee path is not charged twice.
 #[test]
 fn a_payload_returns_the_weight_of_the_path_it_took() {
@@ -514,14 +515,17 @@ fn a_payload_returns_the_weight_of_the_path_it_took() {
 		assert_ok!(Topics::update_params(RuntimeOrigin::root(), Box::new(update)));
 		run_to_block(N + 1);
 		assert!(Topics::is_active(id));
-		let admitted = Inf::submit_worker_payload_admitted();
+		let inference_alone = Inf::submit_worker_payload_admitted_inference();
 		let sortition = Inf::submit_worker_payload();
+		assert!(inference_alone.all_lt(Inf::submit_worker_payload_admitted(1)));
 		let post = submit(2, id, N, Some("1"), &[(3, "-1")]).unwrap();
-		assert_eq!(post.actual_weight, Some(admitted));
+		assert_eq!(post.actual_weight, Some(Inf::submit_worker_payload_admitted(1)));
+		let post = submit(3, id, N, None, &[(2, "-1"), (4, "-2")]).unwrap();
+		assert_eq!(post.actual_weight, Some(Inf::submit_worker_payload_admitted(2)));
 		// A member replacing its value reads no score either.
 		let post = submit(2, id, N, Some("2"), &[]).unwrap();
-		assert_eq!(post.actual_weight, Some(admitted));
-		assert_eq!(submit(3, id, N, Some("3"), &[]).unwrap().actual_weight, Some(admitted));
+		assert_eq!(post.actual_weight, Some(inference_alone));
+		assert_eq!(submit(3, id, N, Some("3"), &[]).unwrap().actual_weight, Some(inference_alone));
 		// The inferer set is full: 4 goes through merit sortition (not admitted).
 		let post = submit(4, id, N, Some("4"), &[]).unwrap();
 		assert_eq!(post.actual_weight, Some(sortition));
@@ -543,6 +547,8 @@ fn a_payload_returns_the_weight_of_the_path_it_took() {
 			.saturating_sub(<Top as pallet_topics::WeightInfo>::pay_fee_active());
 		assert!(probe.ref_time() > 0);
 		assert_eq!(reserved, Inf::submit_worker_payload().saturating_add(probe));
+		let most = <<Test as pallet_topics::Config>::MaxForecastElements as frame_support::traits::Get<u32>>::get();
+		let admitted = Inf::submit_worker_payload_admitted(most);
 		assert!(sortition.all_lte(reserved) && admitted.all_lte(reserved));
 	});
 }

@@ -46,7 +46,8 @@ pub trait WeightInfo {
 	fn unregister_worker() -> Weight;
 	fn prune_worker() -> Weight;
 	fn submit_worker_payload() -> Weight;
-	fn submit_worker_payload_admitted() -> Weight;
+	fn submit_worker_payload_admitted(e: u32, ) -> Weight;
+	fn submit_worker_payload_admitted_inference() -> Weight;
 	fn close_worker_window(i: u32, f: u32, ) -> Weight;
 	fn open_worker_nonce() -> Weight;
 }
@@ -193,15 +194,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Topics::FeeRevenue` (r:1 w:1)
 	/// Proof: `Topics::FeeRevenue` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
-	fn submit_worker_payload_admitted() -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `36735`
-		//  Estimated: `44629`
-		// Minimum execution time: 302_565_000 picoseconds.
-		Weight::from_parts(318_582_000, 0)
+	fn submit_worker_payload_admitted(e: u32, ) -> Weight {
+		Weight::from_parts(300_000_000, 0)
 			.saturating_add(Weight::from_parts(0, 44629))
-			.saturating_add(T::DbWeight::get().reads(28_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(Weight::from_parts(1_000_000, 0).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(12_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+	}
+	fn submit_worker_payload_admitted_inference() -> Weight {
+		Weight::from_parts(150_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 20000))
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Inference::OpenWorkerNonces` (r:1 w:1)
 	/// Proof: `Inference::OpenWorkerNonces` (`max_values`: None, `max_size`: Some(426), added: 2901, mode: `MaxEncodedLen`)
@@ -307,11 +312,19 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().reads(193_u64))
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}
-	fn submit_worker_payload_admitted() -> Weight {
-		Weight::from_parts(318_582_000, 0)
+	fn submit_worker_payload_admitted(e: u32, ) -> Weight {
+		Weight::from_parts(300_000_000, 0)
 			.saturating_add(Weight::from_parts(0, 44629))
-			.saturating_add(ParityDbWeight::get().reads(28_u64))
-			.saturating_add(ParityDbWeight::get().writes(6_u64))
+			.saturating_add(Weight::from_parts(1_000_000, 0).saturating_mul(e.into()))
+			.saturating_add(ParityDbWeight::get().reads(12_u64))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
+	}
+	fn submit_worker_payload_admitted_inference() -> Weight {
+		Weight::from_parts(150_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 20000))
+			.saturating_add(ParityDbWeight::get().reads(8_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn close_worker_window(i: u32, f: u32, ) -> Weight {
 		Weight::from_parts(15_844_278_446, 0)
