@@ -61,6 +61,11 @@ pub struct Options {
 	/// Payload submissions in flight at once.
 	#[arg(long, default_value_t = 64)]
 	pub in_flight: usize,
+	/// Hold the payloads of opened nonces until every topic's nonce of the round is open
+	/// (at most 2 blocks), then send them all at once: blocks full by weight, which measures
+	/// how many payloads one block carries rather than how many nonces open per block.
+	#[arg(long)]
+	pub burst: bool,
 	/// Where the node's log is written (default: a temporary file).
 	#[arg(long)]
 	pub node_log: Option<PathBuf>,
@@ -340,6 +345,7 @@ async fn send_round(
 	nonce: u32,
 	workers: &[Keypair],
 	round: u64,
+	in_flight: usize,
 	options: &Options,
 ) -> Vec<((u64, u32, AccountId), Result<Instant, String>)> {
 	let Ok(tx) = chain.api.tx().await else {
@@ -394,7 +400,7 @@ async fn send_round(
 			};
 			(key, result)
 		})
-		.buffer_unordered(options.in_flight)
+		.buffer_unordered(in_flight)
 		.collect()
 		.await
 }
@@ -483,6 +489,8 @@ async fn measure(options: &Options, chain: &Chain, url: &str, log: &Path) -> Res
 	let mut measured = Measured::default();
 	let mut rounds: BTreeMap<u64, u64> = BTreeMap::new();
 	let mut last_nonce_block: Option<u64> = None;
+	// Opened nonces whose payloads are not sent yet (topic, nonce, block opened).
+	let mut held: Vec<(u64, u32, u64)> = Vec::new();
 	let mut first_block: Option<u64> = None;
 	let epochs = u64::from(options.epochs);
 	let window = u64::from(options.epoch_length.saturating_sub(1).max(1));
@@ -522,18 +530,33 @@ async fn measure(options: &Options, chain: &Chain, url: &str, log: &Path) -> Res
 		if !opened.is_empty() {
 			last_nonce_block = Some(number);
 			say(&format!("block {number}: worker nonces open on {} topics", opened.len()));
-			for (topic, nonce) in opened {
+			held.extend(opened.into_iter().map(|(topic, nonce)| (topic, nonce, number)));
+		}
+		let oldest = held.first().map(|(_, _, opened_at)| *opened_at);
+		let release = !options.burst ||
+			held.len() >= workers.len() ||
+			oldest.is_some_and(|b| number >= b + 2);
+		if release && !held.is_empty() {
+			if options.burst {
+				say(&format!("block {number}: sending the payloads of {} nonces", held.len()));
+			}
+			// Every held nonce's payloads at once, `in_flight` submissions in all.
+			let nonces = core::mem::take(&mut held);
+			let in_flight = (options.in_flight / nonces.len().max(1)).max(1);
+			let mut sends = Vec::new();
+			for (topic, nonce, _) in nonces {
 				let Some(keys) = workers.get(&topic) else { continue };
 				let round = rounds.entry(topic).or_insert(0);
-				for (key, result) in send_round(&chain, topic, nonce, keys, *round, options).await {
-					match result {
-						Ok(at) => {
-							measured.sent.insert(key, Sent { at, block_seen: None });
-						},
-						Err(e) => measured.pool_rejected.push(e),
-					}
-				}
+				sends.push(send_round(&chain, topic, nonce, keys, *round, in_flight, options));
 				*round += 1;
+			}
+			for (key, result) in futures::future::join_all(sends).await.into_iter().flatten() {
+				match result {
+					Ok(at) => {
+						measured.sent.insert(key, Sent { at, block_seen: None });
+					},
+					Err(e) => measured.pool_rejected.push(e),
+				}
 			}
 		}
 		measured.blocks.insert(number, row);
@@ -596,12 +619,13 @@ fn report(
 	let mean = if blocks_needed > 0 { included as f64 / blocks_needed as f64 } else { 0.0 };
 	println!();
 	println!(
-		"{} topics × {} workers ({} forecast elements), {} epochs of {} blocks{}",
+		"{} topics × {} workers ({} forecast elements), {} epochs of {} blocks{}{}",
 		options.topics,
 		options.workers,
 		options.forecast_elements,
 		options.epochs,
 		options.epoch_length,
+		if options.burst { ", sent in bursts" } else { "" },
 		if options.block_time > 0 {
 			format!(", fast development chain ({} ms blocks)", options.block_time)
 		} else {

@@ -6,14 +6,14 @@
 //!
 //! DATE: 2026-12-05, STEPS: `10`, REPEAT: `5`, LOW RANGE: `[]`, HIGH RANGE: `[]`
 //! HOSTNAME: `vm`, CPU: `Intel(R) Xeon(R) Processor`
-//! WASM-EXECUTION: `Compiled`, CHAIN: `Some("/tmp/tmp.ibNtFr8bik/bench.json")`, DB CACHE: 1024
+//! WASM-EXECUTION: `Compiled`, CHAIN: `Some("/tmp/tmp.LcTXH2wWSv/bench.json")`, DB CACHE: 1024
 
 // Executed Command:
 // /root/.cache/allora-target/release/allora-node
 // benchmark
 // pallet
 // --chain
-// /tmp/tmp.ibNtFr8bik/bench.json
+// /tmp/tmp.LcTXH2wWSv/bench.json
 // --pallet
 // pallet_topics
 // --extrinsic
@@ -74,8 +74,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `806`
 		//  Estimated: `6196`
-		// Minimum execution time: 108_863_000 picoseconds.
-		Weight::from_parts(131_529_000, 0)
+		// Minimum execution time: 123_859_000 picoseconds.
+		Weight::from_parts(137_031_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
@@ -100,15 +100,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4834`
 		//  Estimated: `23958`
-		// Minimum execution time: 174_974_000 picoseconds.
-		Weight::from_parts(203_801_000, 0)
+		// Minimum execution time: 196_962_000 picoseconds.
+		Weight::from_parts(210_135_000, 0)
 			.saturating_add(Weight::from_parts(0, 23958))
 			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().writes(13_u64))
 	}
 	/// Storage: `Topics::NextEpochEnd` (r:1 w:1)
 	/// Proof: `Topics::NextEpochEnd` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:2 w:2)
+	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Topics::FeeRevenue` (r:1 w:1)
 	/// Proof: `Topics::FeeRevenue` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
@@ -124,29 +124,29 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Topics::Schedule` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	fn pay_fee() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4834`
+		//  Measured:  `4731`
 		//  Estimated: `23958`
-		// Minimum execution time: 177_437_000 picoseconds.
-		Weight::from_parts(191_756_000, 0)
+		// Minimum execution time: 179_452_000 picoseconds.
+		Weight::from_parts(189_498_000, 0)
 			.saturating_add(Weight::from_parts(0, 23958))
-			.saturating_add(T::DbWeight::get().reads(17_u64))
-			.saturating_add(T::DbWeight::get().writes(13_u64))
+			.saturating_add(T::DbWeight::get().reads(16_u64))
+			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
 	/// Storage: `Topics::NextEpochEnd` (r:1 w:0)
 	/// Proof: `Topics::NextEpochEnd` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:2 w:2)
+	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Topics::FeeRevenue` (r:1 w:1)
 	/// Proof: `Topics::FeeRevenue` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	fn pay_fee_active() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `508`
-		//  Estimated: `6196`
-		// Minimum execution time: 68_712_000 picoseconds.
-		Weight::from_parts(76_734_000, 0)
-			.saturating_add(Weight::from_parts(0, 6196))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		//  Measured:  `405`
+		//  Estimated: `3593`
+		// Minimum execution time: 67_876_000 picoseconds.
+		Weight::from_parts(72_194_000, 0)
+			.saturating_add(Weight::from_parts(0, 3593))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Topics::Params` (r:1 w:1)
 	/// Proof: `Topics::Params` (`max_values`: Some(1), `max_size`: Some(505), added: 1000, mode: `MaxEncodedLen`)
@@ -154,8 +154,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `545`
 		//  Estimated: `1990`
-		// Minimum execution time: 14_179_000 picoseconds.
-		Weight::from_parts(16_388_000, 0)
+		// Minimum execution time: 13_981_000 picoseconds.
+		Weight::from_parts(16_398_000, 0)
 			.saturating_add(Weight::from_parts(0, 1990))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -168,8 +168,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1425`
 		//  Estimated: `4244`
-		// Minimum execution time: 22_874_000 picoseconds.
-		Weight::from_parts(25_742_000, 0)
+		// Minimum execution time: 22_235_000 picoseconds.
+		Weight::from_parts(25_987_000, 0)
 			.saturating_add(Weight::from_parts(0, 4244))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -236,8 +236,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `8990`
 		//  Estimated: `354590`
-		// Minimum execution time: 11_115_903_000 picoseconds.
-		Weight::from_parts(11_535_319_000, 0)
+		// Minimum execution time: 11_471_639_000 picoseconds.
+		Weight::from_parts(11_760_248_000, 0)
 			.saturating_add(Weight::from_parts(0, 354590))
 			.saturating_add(T::DbWeight::get().reads(113_u64))
 			.saturating_add(T::DbWeight::get().writes(3720_u64))
@@ -265,17 +265,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Inference::OpenWorkerNonces` (r:8 w:8)
 	/// Proof: `Inference::OpenWorkerNonces` (`max_values`: None, `max_size`: Some(426), added: 2901, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::WindowCloses` (r:1 w:1)
-	/// Proof: `Inference::WindowCloses` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::WindowCloses` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 8]`.
 	fn on_finalize_epoch_ends(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `5508 + n * (471 ±0)`
 		//  Estimated: `26510 + n * (3254 ±0)`
-		// Minimum execution time: 214_466_000 picoseconds.
-		Weight::from_parts(129_191_579, 0)
+		// Minimum execution time: 223_331_000 picoseconds.
+		Weight::from_parts(134_383_939, 0)
 			.saturating_add(Weight::from_parts(0, 26510))
-			// Standard Error: 181_691
-			.saturating_add(Weight::from_parts(102_816_172, 0).saturating_mul(n.into()))
+			// Standard Error: 235_253
+			.saturating_add(Weight::from_parts(103_242_633, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(22_u64))
 			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
@@ -287,51 +287,51 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn create_topic() -> Weight {
-		Weight::from_parts(131_529_000, 0)
+		Weight::from_parts(137_031_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}
 	fn fund_topic() -> Weight {
-		Weight::from_parts(203_801_000, 0)
+		Weight::from_parts(210_135_000, 0)
 			.saturating_add(Weight::from_parts(0, 23958))
 			.saturating_add(ParityDbWeight::get().reads(17_u64))
 			.saturating_add(ParityDbWeight::get().writes(13_u64))
 	}
 	fn pay_fee() -> Weight {
-		Weight::from_parts(191_756_000, 0)
+		Weight::from_parts(189_498_000, 0)
 			.saturating_add(Weight::from_parts(0, 23958))
-			.saturating_add(ParityDbWeight::get().reads(17_u64))
-			.saturating_add(ParityDbWeight::get().writes(13_u64))
+			.saturating_add(ParityDbWeight::get().reads(16_u64))
+			.saturating_add(ParityDbWeight::get().writes(12_u64))
 	}
 	fn pay_fee_active() -> Weight {
-		Weight::from_parts(76_734_000, 0)
-			.saturating_add(Weight::from_parts(0, 6196))
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+		Weight::from_parts(72_194_000, 0)
+			.saturating_add(Weight::from_parts(0, 3593))
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn update_params() -> Weight {
-		Weight::from_parts(16_388_000, 0)
+		Weight::from_parts(16_398_000, 0)
 			.saturating_add(Weight::from_parts(0, 1990))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn update_topic() -> Weight {
-		Weight::from_parts(25_742_000, 0)
+		Weight::from_parts(25_987_000, 0)
 			.saturating_add(Weight::from_parts(0, 4244))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn remove_topic() -> Weight {
-		Weight::from_parts(11_535_319_000, 0)
+		Weight::from_parts(11_760_248_000, 0)
 			.saturating_add(Weight::from_parts(0, 354590))
 			.saturating_add(ParityDbWeight::get().reads(113_u64))
 			.saturating_add(ParityDbWeight::get().writes(3720_u64))
 	}
 	fn on_finalize_epoch_ends(n: u32, ) -> Weight {
-		Weight::from_parts(129_191_579, 0)
+		Weight::from_parts(134_383_939, 0)
 			.saturating_add(Weight::from_parts(0, 26510))
-			.saturating_add(Weight::from_parts(102_816_172, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(103_242_633, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(22_u64))
 			.saturating_add(ParityDbWeight::get().reads((7_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(12_u64))
