@@ -62,7 +62,7 @@ pub struct Options {
 	#[arg(long, default_value_t = 64)]
 	pub in_flight: usize,
 	/// Hold the payloads of opened nonces until every topic's nonce of the round is open
-	/// (at most 2 blocks), then send them all at once: blocks full by weight, which measures
+	/// (at most until 3 blocks are left of the oldest one's window), then send them all at once: blocks full by weight, which measures
 	/// how many payloads one block carries rather than how many nonces open per block.
 	#[arg(long)]
 	pub burst: bool,
@@ -535,7 +535,7 @@ async fn measure(options: &Options, chain: &Chain, url: &str, log: &Path) -> Res
 		let oldest = held.first().map(|(_, _, opened_at)| *opened_at);
 		let release = !options.burst ||
 			held.len() >= workers.len() ||
-			oldest.is_some_and(|b| number >= b + 2);
+			oldest.is_some_and(|b| number.saturating_add(3) >= b.saturating_add(window));
 		if release && !held.is_empty() {
 			if options.burst {
 				say(&format!("block {number}: sending the payloads of {} nonces", held.len()));

@@ -185,14 +185,17 @@ mod benchmarks {
 	}
 
 	/// Both active sets one short of full on an active topic: the submitter joins both
-	/// without merit sortition; its forecast has `e` elements. The weight returned after
-	/// dispatch when neither set was full.
+	/// without merit sortition; its forecast has `e` elements, each about a registered
+	/// worker outside the nonce's inferer set (every registration read, the set scanned).
+	/// The weight returned after dispatch when neither set was full.
 	#[benchmark]
 	fn submit_worker_payload_admitted(e: Linear<1, { max_elements::<T>() }>) {
 		let id = topic::<T>();
 		let inferers = max_inferers::<T>();
 		let forecasters = max_forecasters::<T>();
-		let members = &workers::<T>(id, inferers.max(forecasters))[..];
+		let registered = inferers.max(forecasters).saturating_add(max_elements::<T>());
+		let all = workers::<T>(id, registered);
+		let (members, outside) = all.split_at(all.len().saturating_sub(max_elements::<T>() as usize));
 		let newcomer = registered_caller::<T>(id);
 		assert!(pallet_topics::Pallet::<T>::pay_fee(&newcomer, id, ALLO).is_ok());
 		assert!(pallet_topics::Pallet::<T>::is_active(id));
@@ -201,7 +204,7 @@ mod benchmarks {
 		open::<T>(id, nonce);
 		let (i, f) = (inferers.saturating_sub(1), forecasters.saturating_sub(1));
 		fill_round::<T>(id, nonce, members, i, f);
-		let forecast = elements::<T>(members, e);
+		let forecast = elements::<T>(outside, e);
 		#[extrinsic_call]
 		submit_worker_payload(
 			RawOrigin::Signed(newcomer.clone()),

@@ -522,6 +522,13 @@ fn a_payload_returns_the_weight_of_the_path_it_took() {
 		assert_eq!(post.actual_weight, Some(Inf::submit_worker_payload_admitted(1)));
 		let post = submit(3, id, N, None, &[(2, "-1"), (4, "-2")]).unwrap();
 		assert_eq!(post.actual_weight, Some(Inf::submit_worker_payload_admitted(2)));
+		// With an inference the nonce's inferer set is at hand: 2 is in it (no registration
+		// read), 4 is not (read). The read not made is not charged.
+		let post = submit(3, id, N, Some("3"), &[(2, "1"), (4, "2")]).unwrap();
+		let one_read = <Test as frame_system::Config>::DbWeight::get().reads(1);
+		assert!(one_read.ref_time() > 0);
+		let expected = Inf::submit_worker_payload_admitted(2).saturating_sub(one_read);
+		assert_eq!(post.actual_weight, Some(expected));
 		// A member replacing its value reads no score either.
 		let post = submit(2, id, N, Some("2"), &[]).unwrap();
 		assert_eq!(post.actual_weight, Some(inference_alone));
@@ -550,6 +557,28 @@ fn a_payload_returns_the_weight_of_the_path_it_took() {
 		let most = <<Test as pallet_topics::Config>::MaxForecastElements as frame_support::traits::Get<u32>>::get();
 		let admitted = Inf::submit_worker_payload_admitted(most);
 		assert!(sortition.all_lte(reserved) && admitted.all_lte(reserved));
+	});
+}
+
+/// An element about a worker whose inference the nonce already counts needs no registration
+/// read when the payload carries an inference (the set is read for it anyway), even if that
+/// worker unregistered since; a forecast alone reads registrations only.
+#[test]
+fn forecast_elements_about_counted_inferers_need_no_registration() {
+	new_test_ext().execute_with(|| {
+		let id = topic_with_workers(&[2, 3, 4]);
+		run_to_block(N + 1);
+		assert_ok!(submit(4, id, N, Some("4"), &[]));
+		assert_ok!(Inference::unregister_worker(RuntimeOrigin::signed(4), id));
+		assert!(!Inference::is_worker(id, &4));
+		assert_noop!(
+			submit(3, id, N, None, &[(4, "1")]),
+			Error::<Test>::ForecastInfererNotRegistered { index: 0 }
+		);
+		assert_ok!(submit(2, id, N, Some("2"), &[(4, "1"), (3, "2")]));
+		let forecasts = Forecasts::<Test>::get(id, N);
+		assert_eq!(forecasts.len(), 1);
+		assert_eq!(forecasts[0].1.iter().map(|e| e.inferer).collect::<Vec<_>>(), vec![4, 3]);
 	});
 }
 
