@@ -48,6 +48,11 @@ pub struct Options {
 	/// Elements of a forecast attached to every payload (0: inferences only).
 	#[arg(long, default_value_t = 0)]
 	pub forecast_elements: u32,
+	/// Forecasts name the workers sent after the forecaster (whose inferences the nonce does
+	/// not count yet: every element reads a registration, the worst case) instead of the
+	/// first workers of the topic.
+	#[arg(long)]
+	pub forecast_later: bool,
 	/// Epoch length E in blocks; the worker window is E − 1 blocks.
 	#[arg(long, default_value_t = 6)]
 	pub epoch_length: u32,
@@ -362,9 +367,13 @@ async fn send_round(
 			let who = key.public_key().to_account_id();
 			let value = Fixed::from_int(1_000 + i as i64);
 			let forecast = (options.forecast_elements > 0).then(|| {
+				let skip = if options.forecast_later { i + 1 } else { 0 };
 				allora::runtime_types::bounded_collections::bounded_vec::BoundedVec(
 					inferers
 						.iter()
+						.cycle()
+						.skip(skip)
+						.take(inferers.len())
 						.filter(|j| **j != who)
 						.take(options.forecast_elements as usize)
 						.map(|j| allora::runtime_types::pallet_inference::types::ForecastElement {
@@ -619,10 +628,11 @@ fn report(
 	let mean = if blocks_needed > 0 { included as f64 / blocks_needed as f64 } else { 0.0 };
 	println!();
 	println!(
-		"{} topics × {} workers ({} forecast elements), {} epochs of {} blocks{}{}",
+		"{} topics × {} workers ({} forecast elements{}), {} epochs of {} blocks{}{}",
 		options.topics,
 		options.workers,
 		options.forecast_elements,
+		if options.forecast_later { " about workers sent later" } else { "" },
 		options.epochs,
 		options.epoch_length,
 		if options.burst { ", sent in bursts" } else { "" },

@@ -6,14 +6,14 @@
 //!
 //! DATE: 2026-12-05, STEPS: `10`, REPEAT: `5`, LOW RANGE: `[]`, HIGH RANGE: `[]`
 //! HOSTNAME: `vm`, CPU: `Intel(R) Xeon(R) Processor`
-//! WASM-EXECUTION: `Compiled`, CHAIN: `Some("/tmp/tmp.LcTXH2wWSv/bench.json")`, DB CACHE: 1024
+//! WASM-EXECUTION: `Compiled`, CHAIN: `Some("/tmp/tmp.ETyHl1PW7p/bench.json")`, DB CACHE: 1024
 
 // Executed Command:
 // /root/.cache/allora-target/release/allora-node
 // benchmark
 // pallet
 // --chain
-// /tmp/tmp.LcTXH2wWSv/bench.json
+// /tmp/tmp.ETyHl1PW7p/bench.json
 // --pallet
 // pallet_inference
 // --extrinsic
@@ -82,8 +82,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1866`
 		//  Estimated: `6196`
-		// Minimum execution time: 173_734_000 picoseconds.
-		Weight::from_parts(186_904_000, 0)
+		// Minimum execution time: 169_396_000 picoseconds.
+		Weight::from_parts(190_366_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
@@ -106,8 +106,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `749`
 		//  Estimated: `4244`
-		// Minimum execution time: 92_256_000 picoseconds.
-		Weight::from_parts(98_560_000, 0)
+		// Minimum execution time: 90_197_000 picoseconds.
+		Weight::from_parts(100_655_000, 0)
 			.saturating_add(Weight::from_parts(0, 4244))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
@@ -130,8 +130,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1648`
 		//  Estimated: `6196`
-		// Minimum execution time: 103_363_000 picoseconds.
-		Weight::from_parts(113_670_000, 0)
+		// Minimum execution time: 98_294_000 picoseconds.
+		Weight::from_parts(114_016_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
@@ -140,7 +140,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Topics::Topics` (`max_values`: None, `max_size`: Some(779), added: 3254, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::OpenWorkerNonces` (r:1 w:0)
 	/// Proof: `Inference::OpenWorkerNonces` (`max_values`: None, `max_size`: Some(426), added: 2901, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::Workers` (r:17 w:1)
+	/// Storage: `Inference::Workers` (r:2 w:1)
 	/// Proof: `Inference::Workers` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
 	/// Storage: `Topics::Params` (r:1 w:0)
 	/// Proof: `Topics::Params` (`max_values`: Some(1), `max_size`: Some(505), added: 1000, mode: `MaxEncodedLen`)
@@ -166,12 +166,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::PreviousQuantileScore` (`max_values`: None, `max_size`: Some(41), added: 2516, mode: `MaxEncodedLen`)
 	fn submit_worker_payload() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `37415`
+		//  Measured:  `34749`
 		//  Estimated: `417006`
-		// Minimum execution time: 907_940_000 picoseconds.
-		Weight::from_parts(962_461_000, 0)
+		// Minimum execution time: 805_423_000 picoseconds.
+		Weight::from_parts(837_297_000, 0)
 			.saturating_add(Weight::from_parts(0, 417006))
-			.saturating_add(T::DbWeight::get().reads(192_u64))
+			.saturating_add(T::DbWeight::get().reads(177_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `Topics::Topics` (r:1 w:0)
@@ -195,13 +195,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `e` is `[1, 16]`.
 	fn submit_worker_payload_admitted(e: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `33715 + e * (194 ±0)`
+		//  Measured:  `33992 + e * (201 ±0)`
 		//  Estimated: `29134 + e * (2567 ±0)`
-		// Minimum execution time: 214_278_000 picoseconds.
-		Weight::from_parts(219_506_943, 0)
+		// Minimum execution time: 213_706_000 picoseconds.
+		Weight::from_parts(235_852_165, 0)
 			.saturating_add(Weight::from_parts(0, 29134))
-			// Standard Error: 54_322
-			.saturating_add(Weight::from_parts(6_458_404, 0).saturating_mul(e.into()))
+			// Standard Error: 298_608
+			.saturating_add(Weight::from_parts(6_479_242, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -227,8 +227,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `8691`
 		//  Estimated: `9647`
-		// Minimum execution time: 157_672_000 picoseconds.
-		Weight::from_parts(168_372_000, 0)
+		// Minimum execution time: 152_296_000 picoseconds.
+		Weight::from_parts(174_771_000, 0)
 			.saturating_add(Weight::from_parts(0, 9647))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -263,13 +263,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1392035 + f * (801 ±0) + i * (48 ±0)`
 		//  Estimated: `6894790`
-		// Minimum execution time: 18_945_260_000 picoseconds.
-		Weight::from_parts(17_852_543_719, 0)
+		// Minimum execution time: 17_590_542_000 picoseconds.
+		Weight::from_parts(21_664_909_098, 0)
 			.saturating_add(Weight::from_parts(0, 6894790))
-			// Standard Error: 1_943_517
-			.saturating_add(Weight::from_parts(21_646_171, 0).saturating_mul(i.into()))
-			// Standard Error: 7_635_131
-			.saturating_add(Weight::from_parts(70_540_086, 0).saturating_mul(f.into()))
+			// Standard Error: 8_636_642
+			.saturating_add(Weight::from_parts(25_550_103, 0).saturating_mul(i.into()))
+			// Standard Error: 33_929_154
+			.saturating_add(Weight::from_parts(56_243_126, 0).saturating_mul(f.into()))
 			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -303,8 +303,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1424569`
 		//  Estimated: `6894790`
-		// Minimum execution time: 20_353_946_000 picoseconds.
-		Weight::from_parts(22_306_627_000, 0)
+		// Minimum execution time: 18_737_037_000 picoseconds.
+		Weight::from_parts(21_279_844_000, 0)
 			.saturating_add(Weight::from_parts(0, 6894790))
 			.saturating_add(T::DbWeight::get().reads(26_u64))
 			.saturating_add(T::DbWeight::get().writes(21_u64))
@@ -314,54 +314,54 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_worker() -> Weight {
-		Weight::from_parts(186_904_000, 0)
+		Weight::from_parts(190_366_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn unregister_worker() -> Weight {
-		Weight::from_parts(98_560_000, 0)
+		Weight::from_parts(100_655_000, 0)
 			.saturating_add(Weight::from_parts(0, 4244))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn prune_worker() -> Weight {
-		Weight::from_parts(113_670_000, 0)
+		Weight::from_parts(114_016_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
 	fn submit_worker_payload() -> Weight {
-		Weight::from_parts(962_461_000, 0)
+		Weight::from_parts(837_297_000, 0)
 			.saturating_add(Weight::from_parts(0, 417006))
-			.saturating_add(ParityDbWeight::get().reads(192_u64))
+			.saturating_add(ParityDbWeight::get().reads(177_u64))
 			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
 	fn submit_worker_payload_admitted(e: u32, ) -> Weight {
-		Weight::from_parts(219_506_943, 0)
+		Weight::from_parts(235_852_165, 0)
 			.saturating_add(Weight::from_parts(0, 29134))
-			.saturating_add(Weight::from_parts(6_458_404, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(6_479_242, 0).saturating_mul(e.into()))
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 			.saturating_add(Weight::from_parts(0, 2567).saturating_mul(e.into()))
 	}
 	fn submit_worker_payload_admitted_inference() -> Weight {
-		Weight::from_parts(168_372_000, 0)
+		Weight::from_parts(174_771_000, 0)
 			.saturating_add(Weight::from_parts(0, 9647))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn close_worker_window(i: u32, f: u32, ) -> Weight {
-		Weight::from_parts(17_852_543_719, 0)
+		Weight::from_parts(21_664_909_098, 0)
 			.saturating_add(Weight::from_parts(0, 6894790))
-			.saturating_add(Weight::from_parts(21_646_171, 0).saturating_mul(i.into()))
-			.saturating_add(Weight::from_parts(70_540_086, 0).saturating_mul(f.into()))
+			.saturating_add(Weight::from_parts(25_550_103, 0).saturating_mul(i.into()))
+			.saturating_add(Weight::from_parts(56_243_126, 0).saturating_mul(f.into()))
 			.saturating_add(ParityDbWeight::get().reads(17_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn open_worker_nonce() -> Weight {
-		Weight::from_parts(22_306_627_000, 0)
+		Weight::from_parts(21_279_844_000, 0)
 			.saturating_add(Weight::from_parts(0, 6894790))
 			.saturating_add(ParityDbWeight::get().reads(26_u64))
 			.saturating_add(ParityDbWeight::get().writes(21_u64))
