@@ -342,23 +342,36 @@ struct Measured {
 	blocks: BTreeMap<u64, BlockRow>,
 }
 
+/// The transaction client at the best block.
+type TxClient = subxt::tx::TransactionsClient<
+	allora_client::chain::Config,
+	subxt::client::OnlineClientAtBlockImpl<allora_client::chain::Config>,
+>;
+
+/// A transaction client, tried three times (a request may time out while the node authors).
+async fn tx_client(chain: &Chain) -> Result<TxClient, String> {
+	let mut last = String::new();
+	for _ in 0..3 {
+		match chain.api.tx().await {
+			Ok(tx) => return Ok(tx),
+			Err(e) => last = e.to_string(),
+		}
+		tokio::time::sleep(Duration::from_millis(500)).await;
+	}
+	Err(format!("no transaction client: {last}"))
+}
+
 /// Signs and sends every worker's payload for `(topic, nonce)`; `round` is the workers' account
 /// nonce (one payload per epoch each).
 async fn send_round(
-	chain: &Chain,
 	topic: u64,
 	nonce: u32,
 	workers: &[Keypair],
 	round: u64,
 	in_flight: usize,
+	tx: &TxClient,
 	options: &Options,
 ) -> Vec<((u64, u32, AccountId), Result<Instant, String>)> {
-	let Ok(tx) = chain.api.tx().await else {
-		return workers
-			.iter()
-			.map(|k| ((topic, nonce, k.public_key().to_account_id()), Err("no tx client".into())))
-			.collect();
-	};
 	let inferers: Vec<AccountId> = workers.iter().map(|k| k.public_key().to_account_id()).collect();
 	let signed: Vec<_> = workers
 		.iter()
@@ -552,11 +565,12 @@ async fn measure(options: &Options, chain: &Chain, url: &str, log: &Path) -> Res
 			// Every held nonce's payloads at once, `in_flight` submissions in all.
 			let nonces = core::mem::take(&mut held);
 			let in_flight = (options.in_flight / nonces.len().max(1)).max(1);
+			let tx = tx_client(chain).await?;
 			let mut sends = Vec::new();
 			for (topic, nonce, _) in nonces {
 				let Some(keys) = workers.get(&topic) else { continue };
 				let round = rounds.entry(topic).or_insert(0);
-				sends.push(send_round(&chain, topic, nonce, keys, *round, in_flight, options));
+				sends.push(send_round(topic, nonce, keys, *round, in_flight, &tx, options));
 				*round += 1;
 			}
 			for (key, result) in futures::future::join_all(sends).await.into_iter().flatten() {

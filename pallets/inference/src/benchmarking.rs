@@ -158,12 +158,17 @@ mod benchmarks {
 	}
 
 	/// Both active sets full; the submitter's EMAs beat every member, so it evicts one in
-	/// each role (two passive EMA updates); its forecast has the largest size.
+	/// each role (two passive EMA updates); its forecast has the largest size, every element
+	/// about a registered worker outside the inferer set (every registration read).
 	#[benchmark]
 	fn submit_worker_payload() {
 		let id = topic::<T>();
 		let inferers = max_inferers::<T>();
-		let members = &workers::<T>(id, inferers.max(max_forecasters::<T>()))[..];
+		let registered =
+			inferers.max(max_forecasters::<T>()).saturating_add(max_elements::<T>());
+		let all = workers::<T>(id, registered);
+		let (members, outside) =
+			all.split_at(all.len().saturating_sub(max_elements::<T>() as usize));
 		let newcomer = registered_caller::<T>(id);
 		let nonce: BlockNumberFor<T> = 100u32.into();
 		frame_system::Pallet::<T>::set_block_number(nonce.saturating_add(One::one()));
@@ -177,7 +182,7 @@ mod benchmarks {
 				ScoreEma { nonce: 1u32.into(), score: Fixed::ONE },
 			);
 		}
-		let forecast = elements::<T>(members, max_elements::<T>());
+		let forecast = elements::<T>(outside, max_elements::<T>());
 		#[extrinsic_call]
 		_(RawOrigin::Signed(newcomer.clone()), id, nonce, Some(Fixed::ONE), Some(forecast));
 		assert!(Inferences::<T>::get(id, nonce).iter().any(|(a, _)| *a == newcomer));
