@@ -4,6 +4,7 @@
 # its own development node, many topics and worker accounts, every worker's payload at every
 # nonce; prints payloads per block, inclusion latency, rejected and lost payloads.
 #   bash benchmarks/load.sh                       # 16 topics x 125 workers, 3 epochs, 6 s blocks
+#   bash benchmarks/load.sh --burst               # the same, each round sent at once: full blocks
 #   bash benchmarks/load.sh --help                # the options
 set -euo pipefail
 cd "$(dirname "$0")/.."

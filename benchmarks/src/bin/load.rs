@@ -555,9 +555,9 @@ async fn measure(options: &Options, chain: &Chain, url: &str, log: &Path) -> Res
 			held.extend(opened.into_iter().map(|(topic, nonce)| (topic, nonce, number)));
 		}
 		let oldest = held.first().map(|(_, _, opened_at)| *opened_at);
-		let release = !options.burst ||
-			held.len() >= workers.len() ||
-			oldest.is_some_and(|b| number.saturating_add(3) >= b.saturating_add(window));
+		let release = !options.burst
+			|| held.len() >= workers.len()
+			|| oldest.is_some_and(|b| number.saturating_add(3) >= b.saturating_add(window));
 		if release && !held.is_empty() {
 			if options.burst {
 				say(&format!("block {number}: sending the payloads of {} nonces", held.len()));

@@ -164,8 +164,7 @@ mod benchmarks {
 	fn submit_worker_payload() {
 		let id = topic::<T>();
 		let inferers = max_inferers::<T>();
-		let registered =
-			inferers.max(max_forecasters::<T>()).saturating_add(max_elements::<T>());
+		let registered = inferers.max(max_forecasters::<T>()).saturating_add(max_elements::<T>());
 		let all = workers::<T>(id, registered);
 		let (members, outside) =
 			all.split_at(all.len().saturating_sub(max_elements::<T>() as usize));
@@ -200,7 +199,8 @@ mod benchmarks {
 		let forecasters = max_forecasters::<T>();
 		let registered = inferers.max(forecasters).saturating_add(max_elements::<T>());
 		let all = workers::<T>(id, registered);
-		let (members, outside) = all.split_at(all.len().saturating_sub(max_elements::<T>() as usize));
+		let (members, outside) =
+			all.split_at(all.len().saturating_sub(max_elements::<T>() as usize));
 		let newcomer = registered_caller::<T>(id);
 		assert!(pallet_topics::Pallet::<T>::pay_fee(&newcomer, id, ALLO).is_ok());
 		assert!(pallet_topics::Pallet::<T>::is_active(id));
@@ -238,7 +238,13 @@ mod benchmarks {
 		open::<T>(id, nonce);
 		fill_round::<T>(id, nonce, members, inferers.saturating_sub(1), forecasters);
 		#[extrinsic_call]
-		submit_worker_payload(RawOrigin::Signed(newcomer.clone()), id, nonce, Some(Fixed::ONE), None);
+		submit_worker_payload(
+			RawOrigin::Signed(newcomer.clone()),
+			id,
+			nonce,
+			Some(Fixed::ONE),
+			None,
+		);
 		assert_eq!(Inferences::<T>::decode_len(id, nonce), Some(inferers as usize));
 		assert!(Inferences::<T>::get(id, nonce).iter().any(|(a, _)| *a == newcomer));
 	}

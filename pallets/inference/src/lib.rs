@@ -565,8 +565,12 @@ pub mod pallet {
 				(true, _) => <T as Config>::WeightInfo::submit_worker_payload(),
 				// The benchmark read every named inferer's registration.
 				(false, Some(e)) => <T as Config>::WeightInfo::submit_worker_payload_admitted(e)
-					.saturating_sub(T::DbWeight::get().reads(e.saturating_sub(registration_reads).into())),
-				(false, None) => <T as Config>::WeightInfo::submit_worker_payload_admitted_inference(),
+					.saturating_sub(
+						T::DbWeight::get().reads(e.saturating_sub(registration_reads).into()),
+					),
+				(false, None) => {
+					<T as Config>::WeightInfo::submit_worker_payload_admitted_inference()
+				},
 			};
 			let fee_weight = pallet_topics::Pallet::<T>::fee_weight_beyond_active(fee_weight);
 			Ok(Some(call_weight.saturating_add(fee_weight)).into())

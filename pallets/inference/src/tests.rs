@@ -554,7 +554,10 @@ fn a_payload_returns_the_weight_of_the_path_it_took() {
 			.saturating_sub(<Top as pallet_topics::WeightInfo>::pay_fee_active());
 		assert!(probe.ref_time() > 0);
 		assert_eq!(reserved, Inf::submit_worker_payload().saturating_add(probe));
-		let most = <<Test as pallet_topics::Config>::MaxForecastElements as frame_support::traits::Get<u32>>::get();
+		let most =
+			<<Test as pallet_topics::Config>::MaxForecastElements as frame_support::traits::Get<
+				u32,
+			>>::get();
 		let admitted = Inf::submit_worker_payload_admitted(most);
 		assert!(sortition.all_lte(reserved) && admitted.all_lte(reserved));
 	});
