@@ -161,14 +161,16 @@ async fn the_example_python_model_answers_through_the_http_adapter() -> std::io:
 	let mut req = request();
 	req.inferers = vec![alice.into()];
 	req.history = vec![history(10, "100", "101"), history(20, "102", "101")];
-	// Wait (bounded) for the server to listen.
-	let mut answer = Err(String::new());
-	for _ in 0..50 {
-		answer = predict(&http(url.clone(), 2_000), &req, &bounds()).await;
-		if answer.is_ok() {
-			break;
+	// Wait (bounded: 30 s, Python starts slowly on a busy 2-core machine) for the server to
+	// listen; a server that exited fails at once.
+	let deadline = std::time::Instant::now() + Duration::from_secs(30);
+	let mut answer = predict(&http(url.clone(), 2_000), &req, &bounds()).await;
+	while answer.is_err() && std::time::Instant::now() < deadline {
+		if let Some(status) = server.try_wait()? {
+			return Err(std::io::Error::other(format!("the model server exited: {status}")));
 		}
-		tokio::time::sleep(Duration::from_millis(100)).await;
+		tokio::time::sleep(Duration::from_millis(200)).await;
+		answer = predict(&http(url.clone(), 2_000), &req, &bounds()).await;
 	}
 	let p = answer.map_err(std::io::Error::other)?;
 	// Smoothing at rate 0.5: 100 then 0.5·102 + 0.5·100 = 101; Alice's mean squared distance to
