@@ -73,6 +73,28 @@ fn registered_caller<T: Config>(topic_id: TopicId) -> T::AccountId {
 	who
 }
 
+/// The active sets' worth of registered workers (ascending) and `MaxForecastElements` more
+/// registered workers outside them, whom a worst-case forecast names (every registration read).
+fn workers_and_outsiders<T: Config>(topic_id: TopicId) -> (Vec<T::AccountId>, Vec<T::AccountId>) {
+	let registered =
+		max_inferers::<T>().max(max_forecasters::<T>()).saturating_add(max_elements::<T>());
+	let mut members = workers::<T>(topic_id, registered);
+	let outside = members.split_off(members.len().saturating_sub(max_elements::<T>() as usize));
+	(members, outside)
+}
+
+/// The whitelisted caller registered on the topic and having paid a fee (the topic active),
+/// and worker nonce 100 open at block 101.
+fn active_caller_at_open_nonce<T: Config>(topic_id: TopicId) -> (T::AccountId, BlockNumberFor<T>) {
+	let caller = registered_caller::<T>(topic_id);
+	assert!(pallet_topics::Pallet::<T>::pay_fee(&caller, topic_id, ALLO).is_ok());
+	assert!(pallet_topics::Pallet::<T>::is_active(topic_id));
+	let nonce: BlockNumberFor<T> = 100u32.into();
+	frame_system::Pallet::<T>::set_block_number(nonce.saturating_add(One::one()));
+	open::<T>(topic_id, nonce);
+	(caller, nonce)
+}
+
 /// A forecast about the first `n` inferers.
 fn elements<T: Config>(inferers: &[T::AccountId], n: u32) -> ElementsOf<T> {
 	BoundedVec::truncate_from(
@@ -164,15 +186,12 @@ mod benchmarks {
 	fn submit_worker_payload() {
 		let id = topic::<T>();
 		let inferers = max_inferers::<T>();
-		let registered = inferers.max(max_forecasters::<T>()).saturating_add(max_elements::<T>());
-		let all = workers::<T>(id, registered);
-		let (members, outside) =
-			all.split_at(all.len().saturating_sub(max_elements::<T>() as usize));
+		let (members, outside) = workers_and_outsiders::<T>(id);
 		let newcomer = registered_caller::<T>(id);
 		let nonce: BlockNumberFor<T> = 100u32.into();
 		frame_system::Pallet::<T>::set_block_number(nonce.saturating_add(One::one()));
 		open::<T>(id, nonce);
-		fill_round::<T>(id, nonce, members, inferers, max_forecasters::<T>());
+		fill_round::<T>(id, nonce, &members, inferers, max_forecasters::<T>());
 		for role in [Role::Inferer, Role::Forecaster] {
 			Pallet::<T>::set_score_ema(
 				id,
@@ -181,7 +200,7 @@ mod benchmarks {
 				ScoreEma { nonce: 1u32.into(), score: Fixed::ONE },
 			);
 		}
-		let forecast = elements::<T>(outside, max_elements::<T>());
+		let forecast = elements::<T>(&outside, max_elements::<T>());
 		#[extrinsic_call]
 		_(RawOrigin::Signed(newcomer.clone()), id, nonce, Some(Fixed::ONE), Some(forecast));
 		assert!(Inferences::<T>::get(id, nonce).iter().any(|(a, _)| *a == newcomer));
@@ -197,19 +216,11 @@ mod benchmarks {
 		let id = topic::<T>();
 		let inferers = max_inferers::<T>();
 		let forecasters = max_forecasters::<T>();
-		let registered = inferers.max(forecasters).saturating_add(max_elements::<T>());
-		let all = workers::<T>(id, registered);
-		let (members, outside) =
-			all.split_at(all.len().saturating_sub(max_elements::<T>() as usize));
-		let newcomer = registered_caller::<T>(id);
-		assert!(pallet_topics::Pallet::<T>::pay_fee(&newcomer, id, ALLO).is_ok());
-		assert!(pallet_topics::Pallet::<T>::is_active(id));
-		let nonce: BlockNumberFor<T> = 100u32.into();
-		frame_system::Pallet::<T>::set_block_number(nonce.saturating_add(One::one()));
-		open::<T>(id, nonce);
+		let (members, outside) = workers_and_outsiders::<T>(id);
+		let (newcomer, nonce) = active_caller_at_open_nonce::<T>(id);
 		let (i, f) = (inferers.saturating_sub(1), forecasters.saturating_sub(1));
-		fill_round::<T>(id, nonce, members, i, f);
-		let forecast = elements::<T>(outside, e);
+		fill_round::<T>(id, nonce, &members, i, f);
+		let forecast = elements::<T>(&outside, e);
 		#[extrinsic_call]
 		submit_worker_payload(
 			RawOrigin::Signed(newcomer.clone()),
@@ -230,12 +241,7 @@ mod benchmarks {
 		let inferers = max_inferers::<T>();
 		let forecasters = max_forecasters::<T>();
 		let members = &workers::<T>(id, inferers.max(forecasters))[..];
-		let newcomer = registered_caller::<T>(id);
-		assert!(pallet_topics::Pallet::<T>::pay_fee(&newcomer, id, ALLO).is_ok());
-		assert!(pallet_topics::Pallet::<T>::is_active(id));
-		let nonce: BlockNumberFor<T> = 100u32.into();
-		frame_system::Pallet::<T>::set_block_number(nonce.saturating_add(One::one()));
-		open::<T>(id, nonce);
+		let (newcomer, nonce) = active_caller_at_open_nonce::<T>(id);
 		fill_round::<T>(id, nonce, members, inferers.saturating_sub(1), forecasters);
 		#[extrinsic_call]
 		submit_worker_payload(
