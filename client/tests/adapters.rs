@@ -144,9 +144,13 @@ async fn ground_truth_sources_say_what_they_know() -> std::io::Result<()> {
 #[tokio::test]
 async fn the_example_python_model_answers_through_the_http_adapter() -> std::io::Result<()> {
 	let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-	let script = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/model_server.py");
+	let script = std::path::PathBuf::from(
+		std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()),
+	)
+	.join("examples/model_server.py");
 	let mut server = tokio::process::Command::new("python3")
-		.args([script, "--port", &port.to_string(), "--default", "100"])
+		.arg(&script)
+		.args(["--port", &port.to_string(), "--default", "100"])
 		.stdout(std::process::Stdio::null())
 		.kill_on_drop(true)
 		.spawn()?;

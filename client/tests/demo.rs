@@ -12,7 +12,6 @@ use allora_client::{
 };
 use std::{
 	fs,
-	path::Path,
 	process::Command,
 	time::{Duration, Instant},
 };
@@ -29,7 +28,10 @@ fn the_demo_runs_a_whole_network_and_reports_on_it() -> TestResult {
 	let url = format!("ws://127.0.0.1:{rpc}");
 	let _node = start_node(&dir.join("chain"), rpc, p2p, &dir.join("node.log"), 500)?;
 	let out = dir.join("out");
-	let series = Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/msft-daily.csv");
+	let series = std::path::PathBuf::from(
+		std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()),
+	)
+	.join("demo/msft-daily.csv");
 	let started = Instant::now();
 	let run = Command::new(client_binary())
 		.args(["--node", &url, "demo", "--epochs", "14", "--exit", "--start", "2008-09-15"])

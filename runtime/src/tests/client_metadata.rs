@@ -11,7 +11,10 @@ use std::path::PathBuf;
 
 #[test]
 fn the_clients_committed_metadata_is_this_runtimes() {
-	let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../client/metadata/allora.scale");
+	let path = PathBuf::from(
+		std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()),
+	)
+	.join("../client/metadata/allora.scale");
 	// Some constants (BABE's epoch duration, staking's eras) are read from the chain's clock
 	// (pallet-timing) in storage: the metadata is the development chain's, as `--dev` serves it.
 	let runtime = ext_for_preset(sp_genesis_builder::DEV_RUNTIME_PRESET)
