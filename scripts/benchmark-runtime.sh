@@ -2,7 +2,10 @@
 # Regenerates the runtime's weights on this machine (the project's reference machine):
 #   runtime/src/weights/<pallet>.rs for the polkadot-sdk pallets of runtime/src/benchmarks.rs,
 #   pallets/<dir>/src/weights.rs for this project's pallets (template
-#   scripts/pallet-weight-template.hbs: the WeightInfo trait, SubstrateWeight and ()).
+#   scripts/pallet-weight-template.hbs: the WeightInfo trait, SubstrateWeight and ()),
+#   and for pallet_babe, pallet_grandpa and pallet_offences the measured parts of an
+#   equivocation report (template scripts/measured-weight-template.hbs), which
+#   runtime/src/weights/equivocation.rs composes into BABE's and GRANDPA's WeightInfo.
 # Builds allora-node with `--features runtime-benchmarks` (in $BENCH_TARGET_DIR, default the
 # shared target directory: that binary replaces the ordinary one until the next ordinary
 # build), then runs the FRAME benchmarks.
@@ -20,7 +23,7 @@ CARGO_TARGET_DIR="$target" cargo build --release --locked -p allora-node --featu
 bin="$target/release/allora-node"
 steps="${STEPS:-50}"
 repeat="${REPEAT:-20}"
-pallets="${PALLETS:-frame_system frame_system_extensions pallet_balances pallet_timestamp pallet_utility pallet_sudo pallet_topics pallet_inference pallet_stake pallet_reputation pallet_vesting pallet_emissions frame_election_provider_support pallet_bags_list pallet_staking pallet_preimage pallet_scheduler pallet_referenda pallet_conviction_voting pallet_whitelist pallet_collective pallet_treasury}"
+pallets="${PALLETS:-frame_system frame_system_extensions pallet_balances pallet_timestamp pallet_utility pallet_sudo pallet_topics pallet_inference pallet_stake pallet_reputation pallet_vesting pallet_emissions frame_election_provider_support pallet_bags_list pallet_staking pallet_preimage pallet_scheduler pallet_referenda pallet_conviction_voting pallet_whitelist pallet_collective pallet_treasury pallet_fast_unstake pallet_session pallet_offences pallet_babe pallet_grandpa pallet_transaction_payment}"
 mkdir -p runtime/src/weights
 spec_dir="$(mktemp -d)"
 trap 'rm -rf "$spec_dir"' EXIT
@@ -43,6 +46,7 @@ for pallet in $pallets; do
 		pallet_stake) out=(--output pallets/stake/src/weights.rs --template scripts/pallet-weight-template.hbs) ;;
 		pallet_reputation) out=(--output pallets/reputation/src/weights.rs --template scripts/pallet-weight-template.hbs) ;;
 		pallet_emissions) out=(--output pallets/emissions/src/weights.rs --template scripts/pallet-weight-template.hbs) ;;
+		pallet_babe|pallet_grandpa|pallet_offences) out=(--output "runtime/src/weights/$pallet.rs" --template scripts/measured-weight-template.hbs) ;;
 		*) out=(--output "runtime/src/weights/$pallet.rs") ;;
 	esac
 	if ! "$bin" benchmark pallet --chain "$spec_dir/bench.json" --pallet "$pallet" --extrinsic '*' \

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building and testing the project needs on a fresh Debian machine, and nothing
 # that is already there: protoc and clang (apt), the pinned Rust toolchain with its wasm targets
-# and rust-src (rust-toolchain.toml, through rustup), and the end-to-end and multi-validator
-# tests' npm packages (npm ci from e2e/ and zombienet/package-lock.json). Safe to run again.
+# and rust-src (rust-toolchain.toml, through rustup), OpenSSL's headers and pkg-config (the
+# multi-validator tests' zombienet-sdk links OpenSSL), and the end-to-end tests' npm packages
+# (npm ci from e2e/package-lock.json). Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,8 @@ need_apt=()
 command -v protoc >/dev/null 2>&1 || need_apt+=(protobuf-compiler)
 command -v clang >/dev/null 2>&1 || need_apt+=(clang)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
+command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
+dpkg -s libssl-dev >/dev/null 2>&1 || need_apt+=(libssl-dev)
 if [ "${#need_apt[@]}" -gt 0 ]; then
 	sudo_cmd=""
 	[ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
@@ -25,7 +28,7 @@ if ! command -v rustup >/dev/null 2>&1; then
 fi
 rustup toolchain install >/dev/null
 
-for dir in e2e zombienet; do
+for dir in e2e; do
 	if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
 		echo "setup: npm ci ($dir)"
 		(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)

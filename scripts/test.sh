@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test of the project: the Rust workspace (unit, runtime and node tests) and the
-# end-to-end tests that drive a release `allora-node --dev` with Polkadot.js.
+# Runs every test of the project: the Rust workspace (unit, runtime and node tests, and the
+# multi-validator network tests of zombienet/, which spawn the release node with zombienet-sdk)
+# and the end-to-end tests that drive a release `allora-node --dev` with Polkadot.js.
 # This is the README's test command; `.ci/run` calls it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,10 +36,6 @@ export ALLORA_NODE="$CARGO_TARGET_DIR/release/allora-node"
 chains="$(mktemp -d)"
 trap 'rm -rf "$chains"' EXIT
 (cd e2e && ALLORA_E2E_KEEP_CHAINS="$chains" npm test)
-
-# Multi-validator network tests: native nodes, a generated chain spec with short eras.
-echo "== multi-validator network (zombienet/)"
-(cd zombienet && npm test)
 
 # try-runtime (its own target directory: the feature must not reach the node's runtime): the
 # runtime upgrade and every block of the chain the end-to-end inference test ran, in the wasm.

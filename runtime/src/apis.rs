@@ -390,8 +390,10 @@ impl_runtime_apis! {
 			use frame_support::traits::StorageInfoTrait;
 			use frame_system_benchmarking::{extensions::Pallet as SystemExtensionsBench, Pallet as SystemBench};
 			#[allow(unused_imports)]
-			use crate::{Balances, ConvictionVoting, Emissions, Inference, Preimage, Referenda, Reputation, Scheduler, Stake, Sudo, TechnicalCommittee, Timestamp, Topics, Treasury, Utility, Vesting, VoterList, Whitelist};
+			use crate::{Babe, Balances, ConvictionVoting, Emissions, FastUnstake, Grandpa, Inference, Preimage, Referenda, Reputation, Scheduler, Stake, Sudo, TechnicalCommittee, Timestamp, Topics, TransactionPayment, Treasury, Utility, Vesting, VoterList, Whitelist};
 			use pallet_election_provider_support_benchmarking::Pallet as ElectionProviderBench;
+			use pallet_offences_benchmarking::Pallet as OffencesBench;
+			use pallet_session_benchmarking::Pallet as SessionBench;
 
 			let mut list = Vec::<BenchmarkList>::new();
 			list_benchmarks!(list, extra);
@@ -405,8 +407,10 @@ impl_runtime_apis! {
 			use frame_support::traits::{TrackedStorageKey, WhitelistedStorageKeys};
 			use frame_system_benchmarking::{extensions::Pallet as SystemExtensionsBench, Pallet as SystemBench};
 			#[allow(unused_imports)]
-			use crate::{Balances, ConvictionVoting, Emissions, Inference, Preimage, Referenda, Reputation, Scheduler, Stake, Sudo, TechnicalCommittee, Timestamp, Topics, Treasury, Utility, Vesting, VoterList, Whitelist};
+			use crate::{Babe, Balances, ConvictionVoting, Emissions, FastUnstake, Grandpa, Inference, Preimage, Referenda, Reputation, Scheduler, Stake, Sudo, TechnicalCommittee, Timestamp, Topics, TransactionPayment, Treasury, Utility, Vesting, VoterList, Whitelist};
 			use pallet_election_provider_support_benchmarking::Pallet as ElectionProviderBench;
+			use pallet_offences_benchmarking::Pallet as OffencesBench;
+			use pallet_session_benchmarking::Pallet as SessionBench;
 
 			let whitelist: Vec<TrackedStorageKey> = crate::AllPalletsWithSystem::whitelisted_storage_keys();
 			let mut batches = Vec::<BenchmarkBatch>::new();

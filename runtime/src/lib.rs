@@ -73,7 +73,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("allora"),
 	impl_name: alloc::borrow::Cow::Borrowed("allora-node"),
 	authoring_version: 1,
-	spec_version: 108,
+	spec_version: 109,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -88,7 +88,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("allora"),
 	impl_name: alloc::borrow::Cow::Borrowed("allora-node"),
 	authoring_version: 1,
-	spec_version: 109,
+	spec_version: 110,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -177,13 +177,14 @@ pub type UncheckedExtrinsic =
 /// The payload being signed in transactions.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Storage migrations run on the next runtime upgrade: registrations with deposits (issue 12;
-/// each runs once, keyed by its pallet's storage version).
+/// Storage migrations run on the next runtime upgrade: registrations with deposits (issue 12)
+/// and fast-unstake added (issue 13); each runs once, keyed by its pallet's storage version.
 #[allow(unused_parens)]
 type Migrations = (
 	pallet_inference::migrations::v2::MigrateV1ToV2<Runtime>,
 	pallet_stake::migrations::v2::MigrateV1ToV2<Runtime>,
 	pallet_inference::migrations::v3::MigrateV2ToV3<Runtime>,
+	configs::AddFastUnstake,
 	UpgradeTestMigration,
 );
 
@@ -313,8 +314,6 @@ mod runtime {
 	#[runtime::pallet_index(14)]
 	pub type Emissions = pallet_emissions;
 
-	// Index 20 is reserved (it held pallet-fast-unstake in an unreleased build).
-
 	// Governance by referenda (issue 14). The treasury builds its genesis after Balances
 	// funded its account (the foundation's allocation).
 	#[runtime::pallet_index(22)]
@@ -340,6 +339,10 @@ mod runtime {
 
 	#[runtime::pallet_index(29)]
 	pub type Treasury = pallet_treasury;
+
+	// Index 20 held it in an unreleased build and stayed reserved for it.
+	#[runtime::pallet_index(20)]
+	pub type FastUnstake = pallet_fast_unstake;
 }
 
 #[cfg(test)]

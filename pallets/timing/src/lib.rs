@@ -46,6 +46,9 @@ pub mod pallet {
 		/// 14 400 with 6-second blocks).
 		#[pallet::constant]
 		type MaxGovernanceTimeDivisor: Get<u32>;
+		/// Genesis settings of upstream pallets that have no genesis config of their own (the
+		/// runtime sets fast-unstake's eras checked per block here); run after the clock is stored.
+		type OnGenesis: frame_support::traits::OnGenesis;
 	}
 
 	/// The BABE epoch and session length in blocks (slots).
@@ -79,6 +82,7 @@ pub mod pallet {
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
 			self.check_and_store();
+			<T::OnGenesis as frame_support::traits::OnGenesis>::on_genesis();
 		}
 	}
 

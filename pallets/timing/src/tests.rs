@@ -24,7 +24,17 @@ impl pallet_timing::Config for Test {
 	type MinEpochDuration = ConstU64<4>;
 	type MaxSessionsPerEra = ConstU32<6>;
 	type MaxGovernanceTimeDivisor = ConstU32<14_400>;
+	type OnGenesis = MarkGenesis;
 }
+
+/// The genesis hook of the tests: writes a marker key.
+pub struct MarkGenesis;
+impl frame_support::traits::OnGenesis for MarkGenesis {
+	fn on_genesis() {
+		sp_io::storage::set(GENESIS_MARK, b"built");
+	}
+}
+const GENESIS_MARK: &[u8] = b":test:timing-genesis-hook";
 
 fn ext(epoch_duration: u64, sessions_per_era: u32) -> sp_io::TestExternalities {
 	ext_with_divisor(epoch_duration, sessions_per_era, 0)
@@ -99,4 +109,11 @@ fn governance_periods_are_real_time_unless_genesis_divides_them() {
 #[should_panic(expected = "genesis governance time divisor 14401 is above the maximum 14400")]
 fn a_governance_divisor_above_the_maximum_is_refused() {
 	let _ = ext_with_divisor(0, 0, 14_401);
+}
+
+#[test]
+fn the_genesis_hook_runs_when_genesis_is_built() {
+	ext(0, 0).execute_with(|| {
+		assert_eq!(sp_io::storage::get(GENESIS_MARK).as_deref(), Some(&b"built"[..]));
+	});
 }

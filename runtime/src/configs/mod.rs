@@ -105,6 +105,7 @@ impl pallet_timing::Config for Runtime {
 	type MaxSessionsPerEra = ConstU32<6>;
 	// One day of governance time per block at most (the development preset).
 	type MaxGovernanceTimeDivisor = ConstU32<{ DAYS }>;
+	type OnGenesis = FastUnstakeGenesis;
 }
 
 /// BABE's epoch (and session) length: the genesis value of `pallet-timing`.
@@ -127,7 +128,7 @@ impl pallet_babe::Config for Runtime {
 	// Sessions (and so BABE epochs) are rotated by `pallet-session`.
 	type EpochChangeTrigger = pallet_babe::ExternalTrigger;
 	type DisabledValidators = Session;
-	type WeightInfo = ();
+	type WeightInfo = crate::weights::equivocation::BabeWeight<Runtime>;
 	type MaxAuthorities = MaxAuthorities;
 	type MaxNominators = MaxNominators;
 	// Equivocations are proven against the historical session and reported as offences.
@@ -142,7 +143,7 @@ impl pallet_babe::Config for Runtime {
 
 impl pallet_grandpa::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
-	type WeightInfo = ();
+	type WeightInfo = crate::weights::equivocation::GrandpaWeight<Runtime>;
 	type MaxAuthorities = MaxAuthorities;
 	type MaxNominators = MaxNominators;
 	type MaxSetIdSessionEntries = MaxSetIdSessionEntries;
@@ -236,7 +237,7 @@ impl pallet_transaction_payment::Config for Runtime {
 		MinimumMultiplier,
 		MaximumMultiplier,
 	>;
-	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_transaction_payment::WeightInfo<Runtime>;
 }
 
 parameter_types! {
@@ -258,7 +259,7 @@ impl pallet_session::Config for Runtime {
 	type Keys = SessionKeys;
 	// An offender is disabled (stops authoring) until the era ends, at most a third of the set.
 	type DisablingStrategy = pallet_session::disabling::UpToLimitWithReEnablingDisablingStrategy;
-	type WeightInfo = pallet_session::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_session::WeightInfo<Runtime>;
 	type Currency = Balances;
 	type KeyDeposit = SessionKeyDeposit;
 }

@@ -7,9 +7,10 @@ use super::*;
 use crate::{Babe, Session, Staking, Timestamp, VoterList};
 use frame_election_provider_support::{
 	bounds::{ElectionBounds, ElectionBoundsBuilder},
-	onchain, SequentialPhragmen,
+	onchain, BoundedSupportsOf, ElectionProvider, PageIndex, SequentialPhragmen,
 };
 use frame_support::traits::{tokens::imbalance::ResolveTo, Get, Nothing};
+use frame_support::weights::Weight;
 use sp_staking::EraIndex;
 
 parameter_types! {
@@ -63,6 +64,38 @@ impl onchain::Config for OnChainSeqPhragmen {
 	type Sort = frame_support::traits::ConstBool<true>;
 }
 
+/// The staking election: [`OnChainSeqPhragmen`] run within the block that plans an era, so no
+/// election is ever in progress between blocks. `OnChainExecution` reports itself as always
+/// ready (`status` Ok), which staking's `election_ongoing` reads as always ongoing and which
+/// would keep fast-unstake from ever checking a stash; this one reports none ongoing.
+pub struct OnChainElection;
+impl ElectionProvider for OnChainElection {
+	type AccountId = AccountId;
+	type BlockNumber = BlockNumber;
+	type Error = onchain::Error;
+	type MaxWinnersPerPage = <OnChainInner as ElectionProvider>::MaxWinnersPerPage;
+	type MaxBackersPerWinner = <OnChainInner as ElectionProvider>::MaxBackersPerWinner;
+	type MaxBackersPerWinnerFinal = <OnChainInner as ElectionProvider>::MaxBackersPerWinnerFinal;
+	type Pages = <OnChainInner as ElectionProvider>::Pages;
+	type DataProvider = Staking;
+
+	fn elect(page: PageIndex) -> Result<BoundedSupportsOf<Self>, Self::Error> {
+		OnChainInner::elect(page)
+	}
+	fn duration() -> BlockNumber {
+		OnChainInner::duration()
+	}
+	fn start() -> Result<(), Self::Error> {
+		OnChainInner::start()
+	}
+	fn status() -> Result<Option<Weight>, ()> {
+		Err(())
+	}
+}
+
+/// The on-chain execution [`OnChainElection`] runs.
+type OnChainInner = onchain::OnChainExecution<OnChainSeqPhragmen>;
+
 /// The sizes `pallet-staking`'s benchmarks run at.
 pub struct StakingBenchmarkingConfig;
 impl pallet_staking::BenchmarkingConfig for StakingBenchmarkingConfig {
@@ -76,7 +109,7 @@ impl pallet_staking::Config for Runtime {
 	type CurrencyBalance = Balance;
 	type UnixTime = Timestamp;
 	type CurrencyToVote = sp_staking::currency_to_vote::U128CurrencyToVote;
-	type ElectionProvider = onchain::OnChainExecution<OnChainSeqPhragmen>;
+	type ElectionProvider = OnChainElection;
 	type GenesisElectionProvider = onchain::OnChainExecution<OnChainSeqPhragmen>;
 	type NominationsQuota = pallet_staking::FixedNominationsQuota<16>;
 	type HistoryDepth = HistoryDepth;
@@ -178,5 +211,186 @@ where
 {
 	fn create_bare(call: RuntimeCall) -> crate::UncheckedExtrinsic {
 		crate::UncheckedExtrinsic::new_bare(call)
+	}
+}
+
+parameter_types! {
+	/// Held from a fast-unstake request until it is processed: returned when the stash was
+	/// unexposed, moved to the ecosystem account when it was exposed (wasted checking work).
+	pub const FastUnstakeDeposit: Balance = FAST_UNSTAKE_DEPOSIT;
+	/// The reserve the deposit is held under.
+	pub const FastUnstakeReserveId: [u8; 8] = *b"fastunst";
+}
+
+/// The fast-unstake deposit: 1 ALLO.
+#[cfg(not(feature = "runtime-benchmarks"))]
+pub const FAST_UNSTAKE_DEPOSIT: Balance = ALLO;
+/// The benchmark build's deposit (pallet-fast-unstake's benchmarks fund their stashes with
+/// 10 000 existential deposits, 0.1 ALLO there); the weight does not depend on its size.
+#[cfg(feature = "runtime-benchmarks")]
+pub const FAST_UNSTAKE_DEPOSIT: Balance = 10 * EXISTENTIAL_DEPOSIT;
+
+/// Fast unstaking: a nominator not exposed in the last `BondingDuration` eras leaves at once,
+/// checked in `on_idle` (one era per block from genesis, `pallet-timing`'s genesis hook; the
+/// staking admin may set up to four).
+impl pallet_fast_unstake::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = deposit::DepositToEcosystem<FastUnstakeReserveId>;
+	type Deposit = FastUnstakeDeposit;
+	type ControlOrigin = StakingAdminOrigin;
+	type BatchSize = ConstU32<16>;
+	type Staking = Staking;
+	type MaxErasToCheckPerBlock = ConstU32<4>;
+	type WeightInfo = crate::weights::pallet_fast_unstake::WeightInfo<Runtime>;
+}
+
+/// Eras fast-unstake checks per block from genesis (its pallet has no genesis config).
+pub struct FastUnstakeGenesis;
+impl frame_support::traits::OnGenesis for FastUnstakeGenesis {
+	fn on_genesis() {
+		pallet_fast_unstake::ErasToCheckPerBlock::<Runtime>::put(1);
+	}
+}
+
+pub mod deposit {
+	//! A reservable currency for deposits whose slashes are never burned: `Balances` under a
+	//! named reserve, with `slash_reserved` moving the funds to the ecosystem account.
+	use super::*;
+	use frame_support::traits::{
+		tokens::{currency::ReservableWithName, BalanceStatus},
+		Currency, ExistenceRequirement, Imbalance, ReservableCurrency, SignedImbalance,
+		WithdrawReasons,
+	};
+	use sp_runtime::{DispatchError, DispatchResult};
+
+	type Inner<Id> = ReservableWithName<Balances, Id, AccountId>;
+	type NegativeOf = <Balances as Currency<AccountId>>::NegativeImbalance;
+	type PositiveOf = <Balances as Currency<AccountId>>::PositiveImbalance;
+
+	/// `Balances` reserving under `Id`; a slashed deposit goes to the ecosystem account.
+	pub struct DepositToEcosystem<Id>(core::marker::PhantomData<Id>);
+
+	impl<Id: Get<[u8; 8]>> Currency<AccountId> for DepositToEcosystem<Id> {
+		type Balance = Balance;
+		type PositiveImbalance = PositiveOf;
+		type NegativeImbalance = NegativeOf;
+
+		fn total_balance(who: &AccountId) -> Balance {
+			Inner::<Id>::total_balance(who)
+		}
+		fn can_slash(who: &AccountId, value: Balance) -> bool {
+			Inner::<Id>::can_slash(who, value)
+		}
+		fn total_issuance() -> Balance {
+			Inner::<Id>::total_issuance()
+		}
+		fn minimum_balance() -> Balance {
+			Inner::<Id>::minimum_balance()
+		}
+		fn burn(amount: Balance) -> PositiveOf {
+			Inner::<Id>::burn(amount)
+		}
+		fn issue(amount: Balance) -> NegativeOf {
+			Inner::<Id>::issue(amount)
+		}
+		fn free_balance(who: &AccountId) -> Balance {
+			Inner::<Id>::free_balance(who)
+		}
+		fn ensure_can_withdraw(
+			who: &AccountId,
+			amount: Balance,
+			reasons: WithdrawReasons,
+			new_balance: Balance,
+		) -> DispatchResult {
+			Inner::<Id>::ensure_can_withdraw(who, amount, reasons, new_balance)
+		}
+		fn transfer(
+			source: &AccountId,
+			dest: &AccountId,
+			value: Balance,
+			existence_requirement: ExistenceRequirement,
+		) -> DispatchResult {
+			Inner::<Id>::transfer(source, dest, value, existence_requirement)
+		}
+		fn slash(who: &AccountId, value: Balance) -> (NegativeOf, Balance) {
+			Inner::<Id>::slash(who, value)
+		}
+		fn deposit_into_existing(
+			who: &AccountId,
+			value: Balance,
+		) -> Result<PositiveOf, DispatchError> {
+			Inner::<Id>::deposit_into_existing(who, value)
+		}
+		fn deposit_creating(who: &AccountId, value: Balance) -> PositiveOf {
+			Inner::<Id>::deposit_creating(who, value)
+		}
+		fn withdraw(
+			who: &AccountId,
+			value: Balance,
+			reasons: WithdrawReasons,
+			liveness: ExistenceRequirement,
+		) -> Result<NegativeOf, DispatchError> {
+			Inner::<Id>::withdraw(who, value, reasons, liveness)
+		}
+		fn make_free_balance_be(
+			who: &AccountId,
+			balance: Balance,
+		) -> SignedImbalance<Balance, PositiveOf> {
+			Inner::<Id>::make_free_balance_be(who, balance)
+		}
+	}
+
+	impl<Id: Get<[u8; 8]>> ReservableCurrency<AccountId> for DepositToEcosystem<Id> {
+		fn can_reserve(who: &AccountId, value: Balance) -> bool {
+			Inner::<Id>::can_reserve(who, value)
+		}
+		/// Moves up to `value` of the reserve to the ecosystem account's free balance: the
+		/// issuance is unchanged (nothing burned); returns the part that could not be moved.
+		fn slash_reserved(who: &AccountId, value: Balance) -> (NegativeOf, Balance) {
+			let moved = Inner::<Id>::repatriate_reserved(
+				who,
+				&EcosystemAccount::get(),
+				value,
+				BalanceStatus::Free,
+			)
+			// On failure nothing moved: the whole value is reported as not slashed.
+			.map_or(value, |not_moved| not_moved);
+			(NegativeOf::zero(), moved)
+		}
+		fn reserved_balance(who: &AccountId) -> Balance {
+			Inner::<Id>::reserved_balance(who)
+		}
+		fn reserve(who: &AccountId, value: Balance) -> DispatchResult {
+			Inner::<Id>::reserve(who, value)
+		}
+		fn unreserve(who: &AccountId, value: Balance) -> Balance {
+			Inner::<Id>::unreserve(who, value)
+		}
+		fn repatriate_reserved(
+			slashed: &AccountId,
+			beneficiary: &AccountId,
+			value: Balance,
+			status: BalanceStatus,
+		) -> Result<Balance, DispatchError> {
+			Inner::<Id>::repatriate_reserved(slashed, beneficiary, value, status)
+		}
+	}
+}
+
+/// Adds fast-unstake to a chain that started without it (spec 109): its storage version and
+/// one era checked per block, as a new chain's genesis sets. Runs once: afterwards the
+/// pallet's on-chain storage version is set.
+pub struct AddFastUnstake;
+impl frame_support::traits::OnRuntimeUpgrade for AddFastUnstake {
+	fn on_runtime_upgrade() -> Weight {
+		use frame_support::traits::GetStorageVersion;
+		type FastUnstake = pallet_fast_unstake::Pallet<Runtime>;
+		let db = <Runtime as frame_system::Config>::DbWeight::get();
+		if FastUnstake::on_chain_storage_version() != 0 {
+			return db.reads(1);
+		}
+		FastUnstake::in_code_storage_version().put::<FastUnstake>();
+		pallet_fast_unstake::ErasToCheckPerBlock::<Runtime>::put(1);
+		db.reads_writes(1, 2)
 	}
 }

@@ -294,3 +294,111 @@ fn a_test_network_genesis_sets_short_epochs_and_eras() {
 		assert_eq!(<configs::SessionsPerEra as Get<u32>>::get(), 6);
 	});
 }
+
+/// What `who` holds under fast-unstake's reserve.
+fn fast_unstake_deposit(who: &AccountId) -> Balance {
+	use frame_support::traits::NamedReservableCurrency;
+	Balances::reserved_balance_named(&configs::FastUnstakeReserveId::get(), who)
+}
+
+/// Fast-unstake's idle work of one block, with the whole block's weight to spend.
+fn fast_unstake_idle() {
+	let max = <Runtime as frame_system::Config>::BlockWeights::get().max_block;
+	FastUnstake::on_idle(System::block_number(), max);
+}
+
+fn fast_unstake_events() -> Vec<pallet_fast_unstake::Event<Runtime>> {
+	System::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::FastUnstake(e) => Some(e),
+			_ => None,
+		})
+		.collect()
+}
+
+#[test]
+fn an_unexposed_stash_fast_unstakes_and_gets_its_deposit_back() {
+	dev_ext().execute_with(|| {
+		let bob = Bob.to_account_id();
+		// One era checked per block from genesis; no election is ever "ongoing" between blocks.
+		assert_eq!(pallet_fast_unstake::ErasToCheckPerBlock::<Runtime>::get(), 1);
+		assert!(!<Staking as sp_staking::StakingInterface>::election_ongoing());
+		let before = free(Bob);
+		assert_ok!(Staking::bond(signed(Bob), 100 * ALLO, RewardDestination::Stash));
+		assert_ok!(Staking::nominate(signed(Bob), vec![Alice.to_account_id().into()]));
+		assert_ok!(FastUnstake::register_fast_unstake(signed(Bob)));
+		// Chilled, fully unbonding, the deposit held under fast-unstake's reserve.
+		assert_eq!(fast_unstake_deposit(&bob), configs::FastUnstakeDeposit::get());
+		assert!(pallet_staking::Nominators::<Runtime>::get(&bob).is_none());
+		// Bad input changes nothing: queued twice, or without a bond.
+		assert_noop!(
+			FastUnstake::register_fast_unstake(signed(Bob)),
+			pallet_fast_unstake::Error::<Runtime>::AlreadyQueued
+		);
+		assert_noop!(
+			FastUnstake::register_fast_unstake(signed(Charlie)),
+			pallet_fast_unstake::Error::<Runtime>::NotController
+		);
+		// Era 0 (the only one) is checked in one block, the stash leaves in the next.
+		fast_unstake_idle();
+		fast_unstake_idle();
+		assert!(fast_unstake_events().contains(&pallet_fast_unstake::Event::Unstaked {
+			stash: bob.clone(),
+			result: Ok(())
+		}));
+		assert!(pallet_staking::Ledger::<Runtime>::get(&bob).is_none());
+		assert_eq!(fast_unstake_deposit(&bob), 0);
+		// Everything back except the fees (none here: calls dispatched directly).
+		assert_eq!(free(Bob), before);
+	});
+}
+
+#[test]
+fn an_exposed_stash_loses_its_deposit_to_the_ecosystem_and_nothing_is_burned() {
+	dev_ext().execute_with(|| {
+		let bob = Bob.to_account_id();
+		assert_ok!(Staking::bond(signed(Bob), 100 * ALLO, RewardDestination::Stash));
+		assert_ok!(Staking::nominate(signed(Bob), vec![Alice.to_account_id().into()]));
+		// Elected behind Alice for era 1: exposed.
+		until_era(1);
+		assert!(<Staking as sp_staking::StakingInterface>::is_exposed_in_era(&bob, &1));
+		let ecosystem = Balances::balance(&configs::EcosystemAccount::get());
+		let issuance = Balances::total_issuance();
+		assert_ok!(FastUnstake::register_fast_unstake(signed(Bob)));
+		for _ in 0..3 {
+			fast_unstake_idle();
+		}
+		let deposit = configs::FastUnstakeDeposit::get();
+		assert!(fast_unstake_events().contains(&pallet_fast_unstake::Event::Slashed {
+			stash: bob.clone(),
+			amount: deposit
+		}));
+		assert_eq!(fast_unstake_deposit(&bob), 0);
+		assert_eq!(Balances::balance(&configs::EcosystemAccount::get()), ecosystem + deposit);
+		assert_eq!(Balances::total_issuance(), issuance);
+		// Still bonded and unbonding the normal way.
+		assert!(pallet_staking::Ledger::<Runtime>::get(&bob).is_some());
+	});
+}
+
+#[test]
+fn fast_unstake_is_added_to_an_existing_chain_once() {
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	dev_ext().execute_with(|| {
+		// A chain that started before fast-unstake: no storage version, nothing checked.
+		StorageVersion::new(0).put::<FastUnstake>();
+		pallet_fast_unstake::ErasToCheckPerBlock::<Runtime>::kill();
+		configs::AddFastUnstake::on_runtime_upgrade();
+		assert_eq!(FastUnstake::on_chain_storage_version(), FastUnstake::in_code_storage_version());
+		assert_eq!(pallet_fast_unstake::ErasToCheckPerBlock::<Runtime>::get(), 1);
+		// Governance's later choice survives the next upgrade; its bound is enforced.
+		assert_ok!(FastUnstake::control(RuntimeOrigin::root(), 4));
+		assert_noop!(
+			FastUnstake::control(RuntimeOrigin::root(), 5),
+			pallet_fast_unstake::Error::<Runtime>::CallNotAllowed
+		);
+		configs::AddFastUnstake::on_runtime_upgrade();
+		assert_eq!(pallet_fast_unstake::ErasToCheckPerBlock::<Runtime>::get(), 4);
+	});
+}
