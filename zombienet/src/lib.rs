@@ -380,10 +380,14 @@ where
 	let deadline = Instant::now() + Duration::from_secs(seconds);
 	let mut last = String::from("never true");
 	loop {
-		match check().await {
-			Ok(true) => return Ok(()),
-			Ok(false) => {},
-			Err(e) => last = e,
+		// A check that hangs (an RPC call to a stalled node) is given up on at the deadline
+		// (plus a little, so a check started just before it can still answer).
+		let limit = tokio::time::Instant::from_std(deadline) + Duration::from_secs(10);
+		match tokio::time::timeout_at(limit, check()).await {
+			Ok(Ok(true)) => return Ok(()),
+			Ok(Ok(false)) => {},
+			Ok(Err(e)) => last = e,
+			Err(_) => last = "a check did not answer in time".into(),
 		}
 		if Instant::now() >= deadline {
 			return Err(format!("timed out after {seconds} s waiting for {what} (last: {last})"));

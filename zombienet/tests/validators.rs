@@ -212,7 +212,9 @@ async fn a_new_operator_validates_then_chills(network: &mut TestNetwork) -> R {
 	})
 	.await?;
 	let era = active_era(&alice).await?;
-	ensure(era > registered_in, || format!("Eve in the set in era {era}, registered in {era}"))?;
+	ensure(era > registered_in, || {
+		format!("Eve in the set in era {era}, registered in {registered_in}")
+	})?;
 	// It authors: blocks by Eve earn her era points (20 per block, pallet-authorship).
 	wait_for("a block authored by Eve", 2 * era_s, || {
 		let (alice, id) = (alice.clone(), eve.id.clone());
@@ -263,7 +265,7 @@ async fn era_rewards_pay_the_pot(network: &TestNetwork) -> R {
 
 	// Everything below is read at finalized blocks, so the block before the payout is an
 	// ancestor of the one after it; the era's end must be finalized first.
-	wait_for("the era's end to be finalized", 60, || {
+	wait_for("the era's end to be finalized", 120, || {
 		let chain = alice_chain.clone();
 		async move {
 			let at = chain.api.at_current_block().await.map_err(s)?;
@@ -305,7 +307,7 @@ async fn era_rewards_pay_the_pot(network: &TestNetwork) -> R {
 			commitment.committed, commitment.paid
 		)
 	})?;
-	let paid_before: u128 = commitments.0.iter().map(|c| c.paid).sum();
+	let paid_before = paid_total(&before).await?;
 	let issuance_before = issuance_and_minted(&before).await?;
 
 	let paid_validators: Vec<AccountId> = points.iter().map(|(v, _)| v.clone()).collect();
@@ -327,36 +329,35 @@ async fn era_rewards_pay_the_pot(network: &TestNetwork) -> R {
 	}
 	ensure(nominator_paid, || "the nominator is not paid".into())?;
 	// Paid + rounding remainder = the era's payout (Perbill rounding: a few parts per 10^9).
-	ensure(sum <= payout && payout - sum <= payout / 100_000_000 + 10, || {
+	let remainder = payout.checked_sub(sum);
+	ensure(remainder.is_some_and(|r| r <= payout / 100_000_000 + 10), || {
 		format!("paid {sum} of the era's {payout}")
 	})?;
 
-	// Once the payout block is finalized: the pot recorded what it paid, and the issuance
-	// moved only by what the emission minted since before the payout.
-	let included = best_number(&alice_chain).await?;
-	wait_for("the payout block to be finalized", 60, || {
+	// Once the payouts are in a finalized block (the one they were first included in may be
+	// retracted by a fork; the pool includes them again): the pot recorded what it paid, and
+	// the issuance moved only by what the emission minted since before the payouts.
+	// Payouts are attributed to the oldest commitments first (FIFO), so the pot's record of
+	// what was paid grows by exactly what the events paid, whichever eras it counts it in
+	// (none of the chain's eras left the 85-era claim window yet).
+	wait_for("the payouts in a finalized block", 120, || {
 		let chain = alice_chain.clone();
-		async move { Ok(finalized_number(&chain).await? >= included) }
+		async move {
+			let at = chain.api.at_current_block().await.map_err(s)?;
+			Ok(paid_total(&at).await? != paid_before)
+		}
 	})
 	.await?;
 	let after = alice_chain.api.at_current_block().await.map_err(s)?;
-	let commitments = after
-		.storage()
-		.fetch(allora::storage().emissions().validator_era_commitments(), ())
-		.await
-		.map_err(s)?
-		.decode()
-		.map_err(s)?;
-	// Payouts are attributed to the oldest commitments first (FIFO), so the pot's record of
-	// what was paid grew by exactly what the events paid, whichever eras it counts it in
-	// (none of the chain's eras left the 85-era claim window yet).
-	let paid_after: u128 = commitments.0.iter().map(|c| c.paid).sum();
-	ensure(paid_after - paid_before == sum, || {
-		format!("the pot recorded {} more paid, the events {sum}", paid_after - paid_before)
+	let paid_after = paid_total(&after).await?;
+	ensure(paid_after.checked_sub(paid_before) == Some(sum), || {
+		format!("the pot recorded {paid_before} -> {paid_after} paid, the events {sum}")
 	})?;
 	let issuance_after = issuance_and_minted(&after).await?;
-	ensure(issuance_after.0 - issuance_before.0 == issuance_after.1 - issuance_before.1, || {
-		format!("issuance {issuance_before:?} -> {issuance_after:?}: moved by more than the mint")
+	let issued = issuance_after.0.checked_sub(issuance_before.0);
+	let minted = issuance_after.1.checked_sub(issuance_before.1);
+	ensure(issued.is_some() && issued == minted, || {
+		format!("issuance {issuance_before:?} -> {issuance_after:?}: not moved by the mint alone")
 	})?;
 	ensure(issuance_after.0 < 10u128.pow(27), || format!("issuance {}", issuance_after.0))
 }
@@ -373,6 +374,23 @@ async fn exposed(chain: &Chain, era: u32, validator: &AccountId, nominator: &Acc
 		Some(page) => Ok(page.decode().map_err(s)?.others.iter().any(|o| o.who == *nominator)),
 		None => Ok(false),
 	}
+}
+
+/// What `payout_stakers` has paid from the pot, over every era still claimable, at a block.
+async fn paid_total<C>(
+	at: &subxt::client::ClientAtBlock<allora_client::chain::Config, C>,
+) -> R<u128>
+where
+	C: subxt::client::OnlineClientAtBlockT<allora_client::chain::Config>,
+{
+	let commitments = at
+		.storage()
+		.fetch(allora::storage().emissions().validator_era_commitments(), ())
+		.await
+		.map_err(s)?
+		.decode()
+		.map_err(s)?;
+	Ok(commitments.0.iter().map(|c| c.paid).sum())
 }
 
 /// Total issuance and the emission's cumulative mint at a block.

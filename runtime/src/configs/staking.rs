@@ -5,12 +5,14 @@
 
 use super::*;
 use crate::{Babe, Session, Staking, Timestamp, VoterList};
+use alloc::vec::Vec;
 use frame_election_provider_support::{
 	bounds::{ElectionBounds, ElectionBoundsBuilder},
 	onchain, BoundedSupportsOf, ElectionProvider, PageIndex, SequentialPhragmen,
 };
 use frame_support::traits::{tokens::imbalance::ResolveTo, Get, Nothing};
 use frame_support::weights::Weight;
+use sp_runtime::{DispatchError, DispatchResult};
 use sp_staking::EraIndex;
 
 parameter_types! {
@@ -239,9 +241,119 @@ impl pallet_fast_unstake::Config for Runtime {
 	type Deposit = FastUnstakeDeposit;
 	type ControlOrigin = StakingAdminOrigin;
 	type BatchSize = ConstU32<16>;
-	type Staking = Staking;
+	type Staking = FastUnstakeStaking;
 	type MaxErasToCheckPerBlock = ConstU32<4>;
 	type WeightInfo = crate::weights::pallet_fast_unstake::WeightInfo<Runtime>;
+}
+
+/// `pallet-staking` as fast-unstake sees it, with one change: a validator counts as exposed
+/// in every era it was elected in. `is_exposed_in_era` only looks at the nominators' exposure
+/// pages, and a validator nobody nominates has none, so an active self-staked validator could
+/// otherwise fast-unstake and escape the slashes of its last 28 eras.
+pub struct FastUnstakeStaking;
+impl sp_staking::StakingInterface for FastUnstakeStaking {
+	type Balance = Balance;
+	type AccountId = AccountId;
+	type CurrencyToVote = <Staking as sp_staking::StakingInterface>::CurrencyToVote;
+
+	fn is_exposed_in_era(who: &AccountId, era: &EraIndex) -> bool {
+		pallet_staking::ErasStakersOverview::<Runtime>::contains_key(era, who)
+			|| <Staking as sp_staking::StakingInterface>::is_exposed_in_era(who, era)
+	}
+	fn minimum_nominator_bond() -> Balance {
+		<Staking as sp_staking::StakingInterface>::minimum_nominator_bond()
+	}
+	fn minimum_validator_bond() -> Balance {
+		<Staking as sp_staking::StakingInterface>::minimum_validator_bond()
+	}
+	fn stash_by_ctrl(controller: &AccountId) -> Result<AccountId, DispatchError> {
+		<Staking as sp_staking::StakingInterface>::stash_by_ctrl(controller)
+	}
+	fn bonding_duration() -> EraIndex {
+		<Staking as sp_staking::StakingInterface>::bonding_duration()
+	}
+	fn nominator_bonding_duration() -> EraIndex {
+		<Staking as sp_staking::StakingInterface>::nominator_bonding_duration()
+	}
+	fn current_era() -> EraIndex {
+		<Staking as sp_staking::StakingInterface>::current_era()
+	}
+	fn stake(who: &AccountId) -> Result<sp_staking::Stake<Balance>, DispatchError> {
+		<Staking as sp_staking::StakingInterface>::stake(who)
+	}
+	fn total_stake(who: &AccountId) -> Result<Balance, DispatchError> {
+		<Staking as sp_staking::StakingInterface>::total_stake(who)
+	}
+	fn active_stake(who: &AccountId) -> Result<Balance, DispatchError> {
+		<Staking as sp_staking::StakingInterface>::active_stake(who)
+	}
+	fn is_unbonding(who: &AccountId) -> Result<bool, DispatchError> {
+		<Staking as sp_staking::StakingInterface>::is_unbonding(who)
+	}
+	fn fully_unbond(who: &AccountId) -> DispatchResult {
+		<Staking as sp_staking::StakingInterface>::fully_unbond(who)
+	}
+	fn bond(who: &AccountId, value: Balance, payee: &AccountId) -> DispatchResult {
+		<Staking as sp_staking::StakingInterface>::bond(who, value, payee)
+	}
+	fn nominate(who: &AccountId, validators: Vec<AccountId>) -> DispatchResult {
+		<Staking as sp_staking::StakingInterface>::nominate(who, validators)
+	}
+	fn chill(who: &AccountId) -> DispatchResult {
+		<Staking as sp_staking::StakingInterface>::chill(who)
+	}
+	fn bond_extra(who: &AccountId, extra: Balance) -> DispatchResult {
+		<Staking as sp_staking::StakingInterface>::bond_extra(who, extra)
+	}
+	fn unbond(stash: &AccountId, value: Balance) -> DispatchResult {
+		<Staking as sp_staking::StakingInterface>::unbond(stash, value)
+	}
+	fn set_payee(stash: &AccountId, reward_acc: &AccountId) -> DispatchResult {
+		<Staking as sp_staking::StakingInterface>::set_payee(stash, reward_acc)
+	}
+	fn withdraw_unbonded(stash: AccountId, num_slashing_spans: u32) -> Result<bool, DispatchError> {
+		<Staking as sp_staking::StakingInterface>::withdraw_unbonded(stash, num_slashing_spans)
+	}
+	fn desired_validator_count() -> u32 {
+		<Staking as sp_staking::StakingInterface>::desired_validator_count()
+	}
+	fn election_ongoing() -> bool {
+		<Staking as sp_staking::StakingInterface>::election_ongoing()
+	}
+	fn force_unstake(who: AccountId) -> DispatchResult {
+		<Staking as sp_staking::StakingInterface>::force_unstake(who)
+	}
+	fn status(who: &AccountId) -> Result<sp_staking::StakerStatus<AccountId>, DispatchError> {
+		<Staking as sp_staking::StakingInterface>::status(who)
+	}
+	fn is_validator(who: &AccountId) -> bool {
+		<Staking as sp_staking::StakingInterface>::is_validator(who)
+	}
+	fn is_virtual_staker(who: &AccountId) -> bool {
+		<Staking as sp_staking::StakingInterface>::is_virtual_staker(who)
+	}
+	fn nominations(who: &AccountId) -> Option<Vec<AccountId>> {
+		<Staking as sp_staking::StakingInterface>::nominations(who)
+	}
+	fn slash_reward_fraction() -> Perbill {
+		<Staking as sp_staking::StakingInterface>::slash_reward_fraction()
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn max_exposure_page_size() -> sp_staking::Page {
+		<Staking as sp_staking::StakingInterface>::max_exposure_page_size()
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn add_era_stakers(
+		current_era: &EraIndex,
+		stash: &AccountId,
+		exposures: Vec<(AccountId, Balance)>,
+	) {
+		<Staking as sp_staking::StakingInterface>::add_era_stakers(current_era, stash, exposures)
+	}
+	#[cfg(any(feature = "std", feature = "runtime-benchmarks"))]
+	fn set_era(era: EraIndex) {
+		<Staking as sp_staking::StakingInterface>::set_era(era)
+	}
 }
 
 /// Eras fast-unstake checks per block from genesis (its pallet has no genesis config).
@@ -344,18 +456,15 @@ pub mod deposit {
 		fn can_reserve(who: &AccountId, value: Balance) -> bool {
 			Inner::<Id>::can_reserve(who, value)
 		}
-		/// Moves up to `value` of the reserve to the ecosystem account's free balance: the
-		/// issuance is unchanged (nothing burned); returns the part that could not be moved.
+		/// Slashes up to `value` of the reserve into the ecosystem account's free balance: the
+		/// issuance is unchanged (nothing burned); returns the part that could not be slashed.
 		fn slash_reserved(who: &AccountId, value: Balance) -> (NegativeOf, Balance) {
-			let moved = Inner::<Id>::repatriate_reserved(
-				who,
-				&EcosystemAccount::get(),
-				value,
-				BalanceStatus::Free,
-			)
-			// On failure nothing moved: the whole value is reported as not slashed.
-			.map_or(value, |not_moved| not_moved);
-			(NegativeOf::zero(), moved)
+			// Slashing takes the reserve even where a freeze (e.g. vesting) covers it, which a
+			// transfer of reserved funds would refuse; the credit then goes to the ecosystem
+			// account (created if it has to be: a deposit is above the existential deposit).
+			let (slashed, not_slashed) = Inner::<Id>::slash_reserved(who, value);
+			<Balances as Currency<AccountId>>::resolve_creating(&EcosystemAccount::get(), slashed);
+			(NegativeOf::zero(), not_slashed)
 		}
 		fn reserved_balance(who: &AccountId) -> Balance {
 			Inner::<Id>::reserved_balance(who)

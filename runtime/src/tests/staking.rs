@@ -402,3 +402,27 @@ fn fast_unstake_is_added_to_an_existing_chain_once() {
 		assert_eq!(pallet_fast_unstake::ErasToCheckPerBlock::<Runtime>::get(), 4);
 	});
 }
+
+#[test]
+fn an_active_validator_without_nominators_cannot_fast_unstake() {
+	dev_ext().execute_with(|| {
+		let alice = Alice.to_account_id();
+		// Alice validates on her own stake: elected in era 0 with no nominator pages.
+		assert!(pallet_staking::ErasStakersOverview::<Runtime>::contains_key(0, &alice));
+		assert!(!<Staking as sp_staking::StakingInterface>::is_exposed_in_era(&alice, &0));
+		assert!(<configs::FastUnstakeStaking as sp_staking::StakingInterface>::is_exposed_in_era(
+			&alice, &0
+		));
+		assert_ok!(FastUnstake::register_fast_unstake(signed(Alice)));
+		for _ in 0..3 {
+			fast_unstake_idle();
+		}
+		// Exposed: she keeps her bond in the normal unbonding (still slashable), and the
+		// deposit goes to the ecosystem account.
+		assert!(fast_unstake_events().contains(&pallet_fast_unstake::Event::Slashed {
+			stash: alice.clone(),
+			amount: configs::FastUnstakeDeposit::get()
+		}));
+		assert!(pallet_staking::Ledger::<Runtime>::get(&alice).is_some());
+	});
+}

@@ -7,14 +7,14 @@
 //! DATE: 2026-12-06, STEPS: `10`, REPEAT: `5`, LOW RANGE: `[]`, HIGH RANGE: `[]`
 //! WORST CASE MAP SIZE: `1000000`
 //! HOSTNAME: `vm`, CPU: `Intel(R) Xeon(R) Processor`
-//! WASM-EXECUTION: `Compiled`, CHAIN: `Some("/tmp/tmp.AQjzQ6c4Gk/bench.json")`, DB CACHE: 1024
+//! WASM-EXECUTION: `Compiled`, CHAIN: `Some("/tmp/tmp.zhzp9g56pP/bench.json")`, DB CACHE: 1024
 
 // Executed Command:
 // /root/.cache/allora-target/release/allora-node
 // benchmark
 // pallet
 // --chain
-// /tmp/tmp.AQjzQ6c4Gk/bench.json
+// /tmp/tmp.zhzp9g56pP/bench.json
 // --pallet
 // pallet_fast_unstake
 // --extrinsic
@@ -76,11 +76,11 @@ impl<T: frame_system::Config> pallet_fast_unstake::WeightInfo for WeightInfo<T> 
 		// Proof Size summary in bytes:
 		//  Measured:  `1058 + b * (508 ±0)`
 		//  Estimated: `2371 + b * (3724 ±0)`
-		// Minimum execution time: 142_671_000 picoseconds.
-		Weight::from_parts(56_167_980, 0)
+		// Minimum execution time: 142_891_000 picoseconds.
+		Weight::from_parts(60_843_751, 0)
 			.saturating_add(Weight::from_parts(0, 2371))
-			// Standard Error: 96_231
-			.saturating_add(Weight::from_parts(103_239_945, 0).saturating_mul(b.into()))
+			// Standard Error: 376_601
+			.saturating_add(Weight::from_parts(108_440_464, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().reads((9_u64).saturating_mul(b.into())))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -97,6 +97,8 @@ impl<T: frame_system::Config> pallet_fast_unstake::WeightInfo for WeightInfo<T> 
 	/// Proof: `FastUnstake::CounterForQueue` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Staking::CurrentEra` (r:1 w:0)
 	/// Proof: `Staking::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Staking::ErasStakersOverview` (r:64 w:0)
+	/// Proof: `Staking::ErasStakersOverview` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
 	/// Storage: `Staking::ErasStakers` (r:4 w:0)
 	/// Proof: `Staking::ErasStakers` (`max_values`: None, `max_size`: None, mode: `Measured`)
 	/// Storage: `Staking::ErasStakersPaged` (r:1028 w:0)
@@ -105,20 +107,21 @@ impl<T: frame_system::Config> pallet_fast_unstake::WeightInfo for WeightInfo<T> 
 	/// The range of component `b` is `[1, 16]`.
 	fn on_idle_check(v: u32, b: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `41844 + b * (70 ±0) + v * (361 ±0)`
-		//  Estimated: `52404 + b * (77 ±9) + v * (10262 ±0)`
-		// Minimum execution time: 1_667_535_000 picoseconds.
-		Weight::from_parts(1_687_685_000, 0)
-			.saturating_add(Weight::from_parts(0, 52404))
-			// Standard Error: 47_276_911
-			.saturating_add(Weight::from_parts(370_596_904, 0).saturating_mul(v.into()))
-			// Standard Error: 756_059_442
-			.saturating_add(Weight::from_parts(5_291_896_309, 0).saturating_mul(b.into()))
+		//  Measured:  `39857 + b * (296 ±0) + v * (375 ±0)`
+		//  Estimated: `49643 + b * (10268 ±25) + v * (10279 ±1)`
+		// Minimum execution time: 1_957_408_000 picoseconds.
+		Weight::from_parts(1_973_080_000, 0)
+			.saturating_add(Weight::from_parts(0, 49643))
+			// Standard Error: 51_419_954
+			.saturating_add(Weight::from_parts(386_765_459, 0).saturating_mul(v.into()))
+			// Standard Error: 822_315_591
+			.saturating_add(Weight::from_parts(5_620_112_888, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(13))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(v.into())))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(b.into())))
 			.saturating_add(T::DbWeight::get().writes(1))
-			.saturating_add(Weight::from_parts(0, 77).saturating_mul(b.into()))
-			.saturating_add(Weight::from_parts(0, 10262).saturating_mul(v.into()))
+			.saturating_add(Weight::from_parts(0, 10268).saturating_mul(b.into()))
+			.saturating_add(Weight::from_parts(0, 10279).saturating_mul(v.into()))
 	}
 	/// Storage: `FastUnstake::ErasToCheckPerBlock` (r:1 w:0)
 	/// Proof: `FastUnstake::ErasToCheckPerBlock` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -150,8 +153,8 @@ impl<T: frame_system::Config> pallet_fast_unstake::WeightInfo for WeightInfo<T> 
 		// Proof Size summary in bytes:
 		//  Measured:  `1263`
 		//  Estimated: `4714`
-		// Minimum execution time: 146_717_000 picoseconds.
-		Weight::from_parts(158_927_000, 0)
+		// Minimum execution time: 150_511_000 picoseconds.
+		Weight::from_parts(160_943_000, 0)
 			.saturating_add(Weight::from_parts(0, 4714))
 			.saturating_add(T::DbWeight::get().reads(13))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -174,8 +177,8 @@ impl<T: frame_system::Config> pallet_fast_unstake::WeightInfo for WeightInfo<T> 
 		// Proof Size summary in bytes:
 		//  Measured:  `1091`
 		//  Estimated: `4714`
-		// Minimum execution time: 63_297_000 picoseconds.
-		Weight::from_parts(71_020_000, 0)
+		// Minimum execution time: 66_047_000 picoseconds.
+		Weight::from_parts(71_367_000, 0)
 			.saturating_add(Weight::from_parts(0, 4714))
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -186,8 +189,8 @@ impl<T: frame_system::Config> pallet_fast_unstake::WeightInfo for WeightInfo<T> 
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_237_000 picoseconds.
-		Weight::from_parts(4_270_000, 0)
+		// Minimum execution time: 3_402_000 picoseconds.
+		Weight::from_parts(4_320_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
