@@ -9,7 +9,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/allora-target}"
+load="$CARGO_TARGET_DIR/release/load"
+# The options need no build when the program is there already.
+case " $* " in
+*" --help "* | *" -h "*) [ -x "$load" ] && exec "$load" --help ;;
+esac
 bash scripts/setup.sh >/dev/null
+echo "load: building the workspace (the test command's build; long on a cold target)" >&2
 cargo test --release --locked --workspace --no-run >/dev/null 2>&1 ||
 	cargo test --release --locked --workspace --no-run
-exec "$CARGO_TARGET_DIR/release/load" "$@"
+exec "$load" "$@"

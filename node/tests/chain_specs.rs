@@ -102,4 +102,15 @@ fn testnet_has_two_validators_and_no_sudo() {
 	let patch = &spec["genesis"]["runtimeGenesis"]["patch"];
 	assert_eq!(patch["session"]["keys"].as_array().map(Vec::len), Some(2));
 	assert_eq!(patch["sudo"]["key"], Value::Null);
+	// Its two test validators are the genesis stakers: each its own controller, bonded as a
+	// validator (the amount is checked by the runtime's tests: above u64, JSON loses it here).
+	let session_accounts: Vec<&Value> =
+		patch["session"]["keys"].as_array().into_iter().flatten().map(|k| &k[0]).collect();
+	let stakers = patch["staking"]["stakers"].as_array().cloned().unwrap_or_default();
+	assert_eq!(stakers.len(), 2, "stakers: {stakers:?}");
+	for (staker, account) in stakers.iter().zip(session_accounts) {
+		assert_eq!(&staker[0], account);
+		assert_eq!(staker[1], staker[0]);
+		assert_eq!(staker[3], "Validator");
+	}
 }

@@ -6,7 +6,7 @@
 //!      database and catches up to the finalized block;
 //!   3. a fifth node bonds, sets keys (with their ownership proof) and validates through
 //!      extrinsics; it is elected at the next era and authors blocks; after `chill` it leaves
-//!      the set at the following era;
+//!      the set at the following era, and is paid for an era it authored in;
 //!   4. era rewards: `payout_stakers` pays validators and the nominator exactly the era's
 //!      payout from the validator pot; the issuance moves only by what the emission minted;
 //!      total issuance stays below 10^27.
@@ -37,45 +37,50 @@ fn dev(name: &str) -> R<Account> {
 }
 
 type StakingCall = allora::runtime_types::pallet_staking::pallet::pallet::Call;
+type EraCommitment = allora::runtime_types::pallet_emissions::types::EraCommitment;
 
 fn staking(call: StakingCall) -> allora::Call {
 	allora::Call::Staking(call)
 }
 
+/// The chain's state at one block.
+type At<C> = subxt::client::ClientAtBlock<allora_client::chain::Config, C>;
+
+/// A storage entry at a block, decoded (the entry's default where it is unset).
+async fn read<C, A>(at: &At<C>, entry: A, keys: A::KeyParts) -> R<A::Value>
+where
+	C: subxt::client::OnlineClientAtBlockT<allora_client::chain::Config>,
+	A: subxt::storage::Address,
+{
+	at.storage().fetch(entry, keys).await.map_err(s)?.decode().map_err(s)
+}
+
+/// A storage entry at a block, decoded, or `None` where it is unset.
+async fn try_read<C, A>(at: &At<C>, entry: A, keys: A::KeyParts) -> R<Option<A::Value>>
+where
+	C: subxt::client::OnlineClientAtBlockT<allora_client::chain::Config>,
+	A: subxt::storage::Address,
+{
+	match at.storage().try_fetch(entry, keys).await.map_err(s)? {
+		Some(value) => value.decode().map(Some).map_err(s),
+		None => Ok(None),
+	}
+}
+
 async fn active_era(chain: &Chain) -> R<u32> {
 	let at = chain.at_best().await?;
-	let era = at
-		.storage()
-		.try_fetch(allora::storage().staking().active_era(), ())
-		.await
-		.map_err(s)?
-		.ok_or("no active era")?
-		.decode()
-		.map_err(s)?;
-	Ok(era.index)
+	let era = try_read(&at, allora::storage().staking().active_era(), ()).await?;
+	Ok(era.ok_or("no active era")?.index)
 }
 
 async fn session_validators(chain: &Chain) -> R<Vec<AccountId>> {
-	let at = chain.at_best().await?;
-	at.storage()
-		.fetch(allora::storage().session().validators(), ())
-		.await
-		.map_err(s)?
-		.decode()
-		.map_err(s)
+	read(&chain.at_best().await?, allora::storage().session().validators(), ()).await
 }
 
 /// The era points of each validator in `era`.
 async fn era_points(chain: &Chain, era: u32) -> R<Vec<(AccountId, u32)>> {
 	let at = chain.at_best().await?;
-	let points = at
-		.storage()
-		.fetch(allora::storage().staking().eras_reward_points(), (era,))
-		.await
-		.map_err(s)?
-		.decode()
-		.map_err(s)?;
-	Ok(points.individual)
+	Ok(read(&at, allora::storage().staking().eras_reward_points(), (era,)).await?.individual)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -96,7 +101,7 @@ async fn scenario(network: &mut TestNetwork) -> R {
 	a_killed_validator_restarts_and_catches_up(network).await?;
 	eprintln!("step 2 passed: three of four keep finalizing; the killed one caught up");
 	a_new_operator_validates_then_chills(network).await?;
-	eprintln!("step 3 passed: Eve elected, authored, left after chill");
+	eprintln!("step 3 passed: Eve elected, authored, left after chill, paid");
 	era_rewards_pay_the_pot(network).await?;
 	eprintln!("step 4 passed: era payouts equal the pot's commitment");
 	Ok(())
@@ -235,7 +240,39 @@ async fn a_new_operator_validates_then_chills(network: &mut TestNetwork) -> R {
 	})
 	.await?;
 	let era = active_era(&alice).await?;
-	ensure(era > chilled_in, || format!("Eve left in era {era}, chilled in {chilled_in}"))
+	ensure(era > chilled_in, || format!("Eve left in era {era}, chilled in {chilled_in}"))?;
+
+	// A paid validator: Eve claims an ended era she authored in.
+	let mut authored = None;
+	for e in registered_in + 1..era {
+		if era_points(&alice, e).await?.iter().any(|(v, p)| *v == eve.id && *p > 0) {
+			authored = Some(e);
+		}
+	}
+	let authored = authored.ok_or("no ended era with Eve's era points")?;
+	let events = eve
+		.submit(&alice, &allora::tx().staking().payout_stakers(eve.id.clone(), authored))
+		.await
+		.map_err(|e| format!("Eve's payout: {e}"))?;
+	let mut paid = 0u128;
+	for rewarded in events.find::<allora::staking::events::Rewarded>() {
+		let rewarded = rewarded.map_err(s)?;
+		if rewarded.stash == eve.id {
+			paid = paid.checked_add(rewarded.amount).ok_or("Eve's payout overflows u128")?;
+		}
+	}
+	ensure(paid > 0, || format!("Eve was not paid for era {authored}"))?;
+	// Step 4 compares the pot between finalized blocks: this payout is finalized first.
+	wait_for("Eve's payout in a finalized block", 120, || {
+		let (chain, id) = (alice.clone(), eve.id.clone());
+		async move {
+			let at = chain.api.at_current_block().await.map_err(s)?;
+			let claimed =
+				read(&at, allora::storage().staking().claimed_rewards(), (authored, id)).await?;
+			Ok(!claimed.is_empty())
+		}
+	})
+	.await
 }
 
 /// Step 4.
@@ -269,33 +306,20 @@ async fn era_rewards_pay_the_pot(network: &TestNetwork) -> R {
 		let chain = alice_chain.clone();
 		async move {
 			let at = chain.api.at_current_block().await.map_err(s)?;
-			let reward = at
-				.storage()
-				.try_fetch(allora::storage().staking().eras_validator_reward(), (era,))
-				.await
-				.map_err(s)?;
+			let reward =
+				try_read(&at, allora::storage().staking().eras_validator_reward(), (era,)).await?;
 			Ok(reward.is_some())
 		}
 	})
 	.await?;
 	let before = alice_chain.api.at_current_block().await.map_err(s)?;
-	let payout = before
-		.storage()
-		.try_fetch(allora::storage().staking().eras_validator_reward(), (era,))
-		.await
-		.map_err(s)?
-		.ok_or_else(|| format!("no payout recorded for era {era}"))?
-		.decode()
-		.map_err(s)?;
+	let payout = try_read(&before, allora::storage().staking().eras_validator_reward(), (era,))
+		.await?
+		.ok_or_else(|| format!("no payout recorded for era {era}"))?;
 	ensure(payout > 0, || format!("era {era} has no payout"))?;
 	// The pot committed exactly this to the era.
-	let commitments = before
-		.storage()
-		.fetch(allora::storage().emissions().validator_era_commitments(), ())
-		.await
-		.map_err(s)?
-		.decode()
-		.map_err(s)?;
+	let commitments =
+		read(&before, allora::storage().emissions().validator_era_commitments(), ()).await?;
 	let commitment = commitments
 		.0
 		.iter()
@@ -307,7 +331,7 @@ async fn era_rewards_pay_the_pot(network: &TestNetwork) -> R {
 			commitment.committed, commitment.paid
 		)
 	})?;
-	let paid_before = paid_total(&before).await?;
+	let paid_before = paid_sum(&commitments.0);
 	let issuance_before = issuance_and_minted(&before).await?;
 
 	let paid_validators: Vec<AccountId> = points.iter().map(|(v, _)| v.clone()).collect();
@@ -324,7 +348,7 @@ async fn era_rewards_pay_the_pot(network: &TestNetwork) -> R {
 	let mut nominator_paid = false;
 	for rewarded in events.find::<allora::staking::events::Rewarded>() {
 		let rewarded = rewarded.map_err(s)?;
-		sum += rewarded.amount;
+		sum = sum.checked_add(rewarded.amount).ok_or("the payouts overflow u128")?;
 		nominator_paid |= rewarded.stash == ferdie.id;
 	}
 	ensure(nominator_paid, || "the nominator is not paid".into())?;
@@ -365,55 +389,37 @@ async fn era_rewards_pay_the_pot(network: &TestNetwork) -> R {
 /// Whether `nominator` is in `validator`'s first exposure page of `era`.
 async fn exposed(chain: &Chain, era: u32, validator: &AccountId, nominator: &AccountId) -> R<bool> {
 	let at = chain.at_best().await?;
-	let page = at
-		.storage()
-		.try_fetch(allora::storage().staking().eras_stakers_paged(), (era, validator.clone(), 0))
-		.await
-		.map_err(s)?;
-	match page {
-		Some(page) => Ok(page.decode().map_err(s)?.others.iter().any(|o| o.who == *nominator)),
-		None => Ok(false),
-	}
+	let page = try_read(
+		&at,
+		allora::storage().staking().eras_stakers_paged(),
+		(era, validator.clone(), 0),
+	)
+	.await?;
+	Ok(page.is_some_and(|page| page.others.iter().any(|o| o.who == *nominator)))
 }
 
 /// What `payout_stakers` has paid from the pot, over every era still claimable, at a block.
-async fn paid_total<C>(
-	at: &subxt::client::ClientAtBlock<allora_client::chain::Config, C>,
-) -> R<u128>
+async fn paid_total<C>(at: &At<C>) -> R<u128>
 where
 	C: subxt::client::OnlineClientAtBlockT<allora_client::chain::Config>,
 {
-	let commitments = at
-		.storage()
-		.fetch(allora::storage().emissions().validator_era_commitments(), ())
-		.await
-		.map_err(s)?
-		.decode()
-		.map_err(s)?;
-	Ok(commitments.0.iter().map(|c| c.paid).sum())
+	let commitments =
+		read(at, allora::storage().emissions().validator_era_commitments(), ()).await?;
+	Ok(paid_sum(&commitments.0))
+}
+
+/// The sum of what the pot's era commitments record as paid.
+fn paid_sum(commitments: &[EraCommitment]) -> u128 {
+	commitments.iter().map(|c| c.paid).fold(0u128, u128::saturating_add)
 }
 
 /// Total issuance and the emission's cumulative mint at a block.
-async fn issuance_and_minted<C>(
-	at: &subxt::client::ClientAtBlock<allora_client::chain::Config, C>,
-) -> R<(u128, u128)>
+async fn issuance_and_minted<C>(at: &At<C>) -> R<(u128, u128)>
 where
 	C: subxt::client::OnlineClientAtBlockT<allora_client::chain::Config>,
 {
-	let issuance = at
-		.storage()
-		.fetch(allora::storage().balances().total_issuance(), ())
-		.await
-		.map_err(s)?
-		.decode()
-		.map_err(s)?;
-	let minted = at
-		.storage()
-		.fetch(allora::storage().emissions().ecosystem_minted(), ())
-		.await
-		.map_err(s)?
-		.decode()
-		.map_err(s)?;
+	let issuance = read(at, allora::storage().balances().total_issuance(), ()).await?;
+	let minted = read(at, allora::storage().emissions().ecosystem_minted(), ()).await?;
 	Ok((issuance, minted))
 }
 

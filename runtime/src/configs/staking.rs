@@ -7,8 +7,9 @@ use super::*;
 use crate::{Babe, Session, Staking, Timestamp, VoterList};
 use alloc::vec::Vec;
 use frame_election_provider_support::{
-	bounds::{ElectionBounds, ElectionBoundsBuilder},
-	onchain, BoundedSupportsOf, ElectionProvider, PageIndex, SequentialPhragmen,
+	bounds::{DataProviderBounds, ElectionBounds, ElectionBoundsBuilder},
+	data_provider, onchain, BoundedSupportsOf, ElectionDataProvider, ElectionProvider, PageIndex,
+	SequentialPhragmen, VoterOf,
 };
 use frame_support::traits::{tokens::imbalance::ResolveTo, Get, Nothing};
 use frame_support::weights::Weight;
@@ -52,13 +53,16 @@ parameter_types! {
 /// Sessions per era: six (six hours) unless the chain's genesis sets fewer (`pallet-timing`).
 pub type SessionsPerEra = pallet_timing::SessionsPerEraOf<Runtime>;
 
-/// The on-chain election: sequential Phragmén over the bounded snapshot, run at the session
-/// that plans a new era.
-pub struct OnChainSeqPhragmen;
-impl onchain::Config for OnChainSeqPhragmen {
+/// The on-chain election: sequential Phragmén over the bounded snapshot of `D`, run at the
+/// session that plans a new era (`D` = [`KeyedCandidates`]; staking itself at genesis).
+pub struct OnChainSeqPhragmen<D>(core::marker::PhantomData<D>);
+impl<D> onchain::Config for OnChainSeqPhragmen<D>
+where
+	D: ElectionDataProvider<AccountId = AccountId, BlockNumber = BlockNumber>,
+{
 	type System = Runtime;
 	type Solver = SequentialPhragmen<AccountId, sp_runtime::Perbill>;
-	type DataProvider = Staking;
+	type DataProvider = D;
 	type WeightInfo = crate::weights::frame_election_provider_support::WeightInfo<Runtime>;
 	type MaxBackersPerWinner = MaxElectingVoters;
 	type MaxWinnersPerPage = MaxValidatorSet;
@@ -96,7 +100,80 @@ impl ElectionProvider for OnChainElection {
 }
 
 /// The on-chain execution [`OnChainElection`] runs.
-type OnChainInner = onchain::OnChainExecution<OnChainSeqPhragmen>;
+type OnChainInner = onchain::OnChainExecution<OnChainSeqPhragmen<KeyedCandidates>>;
+
+/// Staking's election data with the candidates that have no session keys left out.
+/// `pallet-staking`'s `validate` cannot check keys (it has no hook, and keys may be set after
+/// it), and `pallet-session` leaves a keyless winner out of the session: elected, it would hold
+/// a seat without authoring. Here it is simply not a candidate until its keys are set; its
+/// own and its nominators' votes for it are not counted (their other targets are).
+pub struct KeyedCandidates;
+impl ElectionDataProvider for KeyedCandidates {
+	type AccountId = AccountId;
+	type BlockNumber = BlockNumber;
+	type MaxVotesPerVoter = <Staking as ElectionDataProvider>::MaxVotesPerVoter;
+
+	fn electable_targets(
+		bounds: DataProviderBounds,
+		page: PageIndex,
+	) -> data_provider::Result<Vec<AccountId>> {
+		let mut targets = <Staking as ElectionDataProvider>::electable_targets(bounds, page)?;
+		// One `NextKeys` read per candidate (at most `MaxElectableTargets`).
+		let reads = <Runtime as frame_system::Config>::DbWeight::get()
+			.reads(u64::try_from(targets.len()).unwrap_or(u64::MAX));
+		frame_system::Pallet::<Runtime>::register_extra_weight_unchecked(
+			reads,
+			frame_support::dispatch::DispatchClass::Mandatory,
+		);
+		targets.retain(|t| pallet_session::NextKeys::<Runtime>::contains_key(t));
+		Ok(targets)
+	}
+	fn electing_voters(
+		bounds: DataProviderBounds,
+		page: PageIndex,
+	) -> data_provider::Result<Vec<VoterOf<Self>>> {
+		<Staking as ElectionDataProvider>::electing_voters(bounds, page)
+	}
+	fn desired_targets() -> data_provider::Result<u32> {
+		<Staking as ElectionDataProvider>::desired_targets()
+	}
+	fn next_election_prediction(now: BlockNumber) -> BlockNumber {
+		<Staking as ElectionDataProvider>::next_election_prediction(now)
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn put_snapshot(
+		voters: Vec<VoterOf<Self>>,
+		targets: Vec<AccountId>,
+		target_stake: Option<frame_election_provider_support::VoteWeight>,
+	) {
+		<Staking as ElectionDataProvider>::put_snapshot(voters, targets, target_stake)
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn fetch_page(page: PageIndex) {
+		<Staking as ElectionDataProvider>::fetch_page(page)
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn add_voter(
+		voter: AccountId,
+		weight: frame_election_provider_support::VoteWeight,
+		targets: frame_support::BoundedVec<AccountId, Self::MaxVotesPerVoter>,
+	) {
+		<Staking as ElectionDataProvider>::add_voter(voter, weight, targets)
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn add_target(target: AccountId) {
+		<Staking as ElectionDataProvider>::add_target(target)
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn clear() {
+		<Staking as ElectionDataProvider>::clear()
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn set_desired_targets(count: u32) {
+		<Staking as ElectionDataProvider>::set_desired_targets(count)
+	}
+}
 
 /// The sizes `pallet-staking`'s benchmarks run at.
 pub struct StakingBenchmarkingConfig;
@@ -112,7 +189,8 @@ impl pallet_staking::Config for Runtime {
 	type UnixTime = Timestamp;
 	type CurrencyToVote = sp_staking::currency_to_vote::U128CurrencyToVote;
 	type ElectionProvider = OnChainElection;
-	type GenesisElectionProvider = onchain::OnChainExecution<OnChainSeqPhragmen>;
+	// Genesis validators get their keys in the same genesis (and staking must be the data).
+	type GenesisElectionProvider = onchain::OnChainExecution<OnChainSeqPhragmen<Staking>>;
 	type NominationsQuota = pallet_staking::FixedNominationsQuota<16>;
 	type HistoryDepth = HistoryDepth;
 	// The era payout leaves no "rest" (`PotEraPayout` returns 0); if governance ever caps
@@ -501,5 +579,35 @@ impl frame_support::traits::OnRuntimeUpgrade for AddFastUnstake {
 		FastUnstake::in_code_storage_version().put::<FastUnstake>();
 		pallet_fast_unstake::ErasToCheckPerBlock::<Runtime>::put(1);
 		db.reads_writes(1, 2)
+	}
+
+	/// Whether the migration will run, and the eras checked per block before it.
+	#[cfg(feature = "try-runtime")]
+	fn pre_upgrade() -> Result<Vec<u8>, sp_runtime::TryRuntimeError> {
+		use codec::Encode;
+		use frame_support::traits::GetStorageVersion;
+		let pending = pallet_fast_unstake::Pallet::<Runtime>::on_chain_storage_version() == 0;
+		Ok((pending, pallet_fast_unstake::ErasToCheckPerBlock::<Runtime>::get()).encode())
+	}
+
+	/// The pallet's storage version is set; one era per block if the migration ran, else
+	/// governance's setting is untouched.
+	#[cfg(feature = "try-runtime")]
+	fn post_upgrade(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+		use codec::Decode;
+		use frame_support::traits::GetStorageVersion;
+		type FastUnstake = pallet_fast_unstake::Pallet<Runtime>;
+		let (pending, before) = <(bool, u32)>::decode(&mut &state[..])
+			.map_err(|_| sp_runtime::TryRuntimeError::Other("pre-upgrade state"))?;
+		frame_support::ensure!(
+			FastUnstake::on_chain_storage_version() == FastUnstake::in_code_storage_version(),
+			"fast-unstake's storage version is not set"
+		);
+		let expected = if pending { 1 } else { before };
+		frame_support::ensure!(
+			pallet_fast_unstake::ErasToCheckPerBlock::<Runtime>::get() == expected,
+			"fast-unstake's eras checked per block changed unexpectedly"
+		);
+		Ok(())
 	}
 }

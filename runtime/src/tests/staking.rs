@@ -11,7 +11,8 @@ use frame_support::{
 	traits::{fungible::Inspect, Get, Hooks},
 };
 use pallet_staking::{RewardDestination, ValidatorPrefs};
-use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie};
+use sp_core::Pair;
+use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Dave};
 use sp_runtime::Perbill;
 use sp_staking::offence::{OffenceDetails, OnOffenceHandler};
 
@@ -72,14 +73,300 @@ fn exposed(bond: Balance) -> Balance {
 	U128CurrencyToVote::to_currency(U128CurrencyToVote::to_vote(bond, issuance).into(), issuance)
 }
 
+/// `k` sets new session keys (generated in the keystore, with their ownership proof).
+fn set_session_keys(k: sp_keyring::Sr25519Keyring) {
+	let generated = SessionKeys::generate(&k.to_account_id().encode(), None);
+	assert_ok!(Session::set_keys(signed(k), generated.keys, generated.proof.encode()));
+}
+
+/// `k` bonds `bond`, sets session keys and validates with a 10 % commission.
+fn validates(k: sp_keyring::Sr25519Keyring, bond: Balance) {
+	assert_ok!(Staking::bond(signed(k), bond, RewardDestination::Stash));
+	set_session_keys(k);
+	let prefs = ValidatorPrefs { commission: Perbill::from_percent(10), blocked: false };
+	assert_ok!(Staking::validate(signed(k), prefs));
+}
+
 /// Charlie bonds, sets session keys (with their ownership proof) and validates.
 fn charlie_validates() {
-	let charlie = Charlie.to_account_id();
-	assert_ok!(Staking::bond(signed(Charlie), 2_000 * ALLO, RewardDestination::Stash));
-	let generated = SessionKeys::generate(&charlie.encode(), None);
-	assert_ok!(Session::set_keys(signed(Charlie), generated.keys, generated.proof.encode()));
-	let prefs = ValidatorPrefs { commission: Perbill::from_percent(10), blocked: false };
-	assert_ok!(Staking::validate(signed(Charlie), prefs));
+	validates(Charlie, 2_000 * ALLO);
+}
+
+/// The validators of the session after the next rotation, sorted.
+fn next_validators() -> Vec<AccountId> {
+	let mut next: Vec<AccountId> =
+		pallet_session::QueuedKeys::<Runtime>::get().into_iter().map(|(v, _)| v).collect();
+	next.sort();
+	next
+}
+
+#[test]
+fn more_candidates_than_seats_elect_the_best_backed_candidates_with_keys() {
+	dev_ext().execute_with(|| {
+		// Two seats, four candidates: Alice (5 000 at genesis), Bob 2 000, Charlie 3 000, and
+		// Dave 9 000 without session keys.
+		assert_ok!(Staking::set_validator_count(RuntimeOrigin::root(), 2));
+		validates(Bob, 2_000 * ALLO);
+		validates(Charlie, 3_000 * ALLO);
+		// Staking accepts `validate` without keys (it cannot check them; keys may follow),
+		// but a stash without keys is no candidate: it would win a seat it cannot fill.
+		assert_ok!(Staking::bond(signed(Dave), 9_000 * ALLO, RewardDestination::Stash));
+		assert_ok!(Staking::validate(signed(Dave), ValidatorPrefs::default()));
+		assert_eq!(pallet_staking::Validators::<Runtime>::count(), 4);
+		until_era(1);
+		let mut winners: Vec<AccountId> =
+			pallet_staking::ErasStakersOverview::<Runtime>::iter_key_prefix(1).collect();
+		winners.sort();
+		let mut expected = vec![Alice.to_account_id(), Charlie.to_account_id()];
+		expected.sort();
+		assert_eq!(winners, expected, "the two best-backed candidates with keys");
+		session();
+		let mut current = Session::validators();
+		current.sort();
+		assert_eq!(current, expected);
+		// With keys, Dave is a candidate at the next election and takes the best-backed seat.
+		set_session_keys(Dave);
+		until_era(2);
+		let mut winners: Vec<AccountId> =
+			pallet_staking::ErasStakersOverview::<Runtime>::iter_key_prefix(2).collect();
+		winners.sort();
+		let mut expected = vec![Alice.to_account_id(), Dave.to_account_id()];
+		expected.sort();
+		assert_eq!(winners, expected);
+		assert_eq!(next_validators(), expected);
+	});
+}
+
+#[test]
+fn bad_staking_and_session_input_gets_named_errors_and_changes_nothing() {
+	dev_ext().execute_with(|| {
+		let alice = Alice.to_account_id();
+		assert_ok!(Staking::bond(signed(Bob), 100 * ALLO, RewardDestination::Stash));
+		// More targets than the quota (16).
+		let targets = vec![sp_runtime::MultiAddress::Id(alice.clone()); 17];
+		assert_noop!(
+			Staking::nominate(signed(Bob), targets),
+			pallet_staking::Error::<Runtime>::TooManyTargets
+		);
+		// Keys another validator already uses (same seed: the same keys, a valid proof).
+		let seed = || Some(b"//AlloraStakingTestKeys".to_vec());
+		let charlies = SessionKeys::generate(&Charlie.to_account_id().encode(), seed());
+		let (keys, proof) = (charlies.keys.clone(), charlies.proof.encode());
+		assert_ok!(Session::set_keys(signed(Charlie), keys, proof));
+		let bobs = SessionKeys::generate(&Bob.to_account_id().encode(), seed());
+		assert_eq!(bobs.keys, charlies.keys);
+		assert_noop!(
+			Session::set_keys(signed(Bob), bobs.keys, bobs.proof.encode()),
+			pallet_session::Error::<Runtime>::DuplicatedKey
+		);
+		// Keys with a proof made for another account.
+		let fresh = SessionKeys::generate(&Charlie.to_account_id().encode(), None);
+		assert_noop!(
+			Session::set_keys(signed(Bob), fresh.keys, fresh.proof.encode()),
+			pallet_session::Error::<Runtime>::InvalidProof
+		);
+		// Unbonding without a bond.
+		assert_noop!(
+			Staking::unbond(signed(Dave), ALLO),
+			pallet_staking::Error::<Runtime>::NotController
+		);
+	});
+}
+
+#[test]
+fn unbonding_more_than_bonded_unbonds_exactly_the_bond() {
+	dev_ext().execute_with(|| {
+		let bob = Bob.to_account_id();
+		let bond = 100 * ALLO;
+		assert_ok!(Staking::bond(signed(Bob), bond, RewardDestination::Stash));
+		let free_before = free(Bob);
+		// pallet-staking caps the request at the active bond: "more than bonded" is "all".
+		assert_ok!(Staking::unbond(signed(Bob), Balance::MAX));
+		let ledger = pallet_staking::Ledger::<Runtime>::get(&bob).expect("still bonded");
+		assert_eq!((ledger.active, ledger.total), (0, bond));
+		let unlocking: Vec<(Balance, u32)> =
+			ledger.unlocking.iter().map(|c| (c.value, c.era)).collect();
+		assert_eq!(unlocking, vec![(bond, configs::BondingDuration::get())]);
+		// Nothing is released before the bonding duration: the stake stays held.
+		assert_eq!(free(Bob), free_before);
+		assert_ok!(Staking::withdraw_unbonded(signed(Bob), 0));
+		assert_eq!(free(Bob), free_before);
+		assert_eq!(pallet_staking::Ledger::<Runtime>::get(&bob).map(|l| l.total), Some(bond));
+	});
+}
+
+/// Two different BABE headers at the current slot, both sealed with Alice's BABE key.
+fn babe_equivocation(
+	sealed_by: &sp_consensus_babe::AuthorityPair,
+) -> sp_consensus_babe::EquivocationProof<Header> {
+	use sp_consensus_babe::digests::{CompatibleDigestItem, PreDigest, SecondaryPlainPreDigest};
+	use sp_runtime::{traits::Header as _, Digest, DigestItem};
+	let slot = pallet_babe::CurrentSlot::<Runtime>::get();
+	let header = |state: u8| {
+		let pre = PreDigest::SecondaryPlain(SecondaryPlainPreDigest { authority_index: 0, slot });
+		let mut header = Header::new(
+			System::block_number(),
+			Default::default(),
+			sp_core::H256::repeat_byte(state),
+			System::parent_hash(),
+			Digest { logs: vec![<DigestItem as CompatibleDigestItem>::babe_pre_digest(pre)] },
+		);
+		let seal = sealed_by.sign(header.hash().as_ref());
+		header.digest_mut().push(<DigestItem as CompatibleDigestItem>::babe_seal(seal));
+		header
+	};
+	sp_consensus_babe::EquivocationProof {
+		slot,
+		offender: alice_babe().public(),
+		first_header: header(1),
+		second_header: header(2),
+	}
+}
+
+/// Alice's BABE key of the development chain.
+fn alice_babe() -> sp_consensus_babe::AuthorityPair {
+	sp_consensus_babe::AuthorityPair::from_string("//Alice", None).expect("the dev key")
+}
+
+/// Alice's key-ownership proof for her BABE key in the current session.
+fn alice_babe_membership() -> sp_session::MembershipProof {
+	use frame_support::traits::KeyOwnerProofSystem;
+	Historical::prove((sp_consensus_babe::KEY_TYPE, alice_babe().public())).expect("a validator")
+}
+
+#[test]
+fn babe_equivocation_reports_with_wrong_proofs_are_refused_and_change_nothing() {
+	dev_ext().execute_with(|| {
+		// Headers sealed by another key than the offender's.
+		let bob = sp_consensus_babe::AuthorityPair::from_string("//Bob", None).expect("key");
+		let forged = babe_equivocation(&bob);
+		assert_noop!(
+			Babe::report_equivocation_unsigned(
+				RuntimeOrigin::none(),
+				Box::new(forged),
+				alice_babe_membership()
+			),
+			pallet_babe::Error::<Runtime>::InvalidEquivocationProof
+		);
+		// The same header twice is no equivocation.
+		let mut same = babe_equivocation(&alice_babe());
+		same.second_header = same.first_header.clone();
+		assert_noop!(
+			Babe::report_equivocation_unsigned(
+				RuntimeOrigin::none(),
+				Box::new(same),
+				alice_babe_membership()
+			),
+			pallet_babe::Error::<Runtime>::InvalidEquivocationProof
+		);
+		// A real equivocation with a tampered key-ownership proof.
+		let mut tampered = alice_babe_membership();
+		tampered.trie_nodes.clear();
+		assert_noop!(
+			Babe::report_equivocation_unsigned(
+				RuntimeOrigin::none(),
+				Box::new(babe_equivocation(&alice_babe())),
+				tampered
+			),
+			pallet_babe::Error::<Runtime>::InvalidKeyOwnershipProof
+		);
+		assert!(unapplied().is_empty());
+	});
+}
+
+#[test]
+fn a_reported_babe_equivocation_queues_a_deferred_slash_that_governance_cancels() {
+	dev_ext().execute_with(|| {
+		let alice = Alice.to_account_id();
+		let bonded = pallet_staking::Ledger::<Runtime>::get(&alice).expect("bonded").active;
+		let report = || {
+			Babe::report_equivocation_unsigned(
+				RuntimeOrigin::none(),
+				Box::new(babe_equivocation(&alice_babe())),
+				alice_babe_membership(),
+			)
+		};
+		assert_ok!(report());
+		assert_eq!(pallet_offences::Reports::<Runtime>::iter().count(), 1);
+		// Reported once only.
+		assert_noop!(report(), pallet_babe::Error::<Runtime>::DuplicateOffenceReport);
+		// One offender of one validator: 100 % (min((3k/n)², 1)), deferred, nothing taken yet.
+		let queued: Vec<(u32, usize)> = unapplied().into_iter().filter(|(_, n)| *n > 0).collect();
+		assert_eq!(queued, vec![(configs::SlashDeferDuration::get() + 1, 1)]);
+		let (apply_at, _) = queued[0];
+		let slash = &pallet_staking::UnappliedSlashes::<Runtime>::get(apply_at)[0];
+		assert_eq!(slash.validator, alice);
+		assert_eq!(
+			slash.own,
+			pallet_staking::ErasStakersOverview::<Runtime>::get(0, &alice).expect("exposed").own
+		);
+		assert_eq!(pallet_staking::Ledger::<Runtime>::get(&alice).expect("bonded").active, bonded);
+		// Governance cancels it: nothing is ever taken.
+		assert_ok!(Staking::cancel_deferred_slash(RuntimeOrigin::root(), apply_at, vec![0]));
+		assert!(unapplied().iter().all(|(_, n)| *n == 0));
+	});
+}
+
+/// A small deterministic generator (xorshift64) for the randomised tests.
+struct Rng(u64);
+impl Rng {
+	fn below(&mut self, n: u64) -> u64 {
+		self.0 ^= self.0 << 13;
+		self.0 ^= self.0 >> 7;
+		self.0 ^= self.0 << 17;
+		self.0 % n
+	}
+}
+
+#[test]
+fn every_era_pays_exactly_what_the_pot_received_over_random_era_lengths_and_emissions() {
+	for seed in [1u64, 7, 42, 1_000_003] {
+		dev_ext().execute_with(|| {
+			let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+			let alice = Alice.to_account_id();
+			let pot = Emissions::validator_pot();
+			assert_ok!(Staking::bond(signed(Bob), 1_000 * ALLO, RewardDestination::Stash));
+			assert_ok!(Staking::nominate(signed(Bob), vec![alice.clone().into()]));
+			let mut era = active_era();
+			let mut received: Balance = 0;
+			let mut checked = 0;
+			while checked < 4 {
+				// A random block emission for the session, 0.001 to 1 000 ALLO.
+				let emission = (1 + Balance::from(rng.below(1_000_000))) * MILLI_ALLO;
+				pallet_emissions::Emission::<Runtime>::mutate(|e| {
+					e.block_emission = emission;
+					e.pending = false;
+				});
+				// A session of 1 to 8 blocks: eras of random length.
+				for _ in 0..=rng.below(8) {
+					let before = Balances::balance(&pot);
+					block();
+					let into_pot = Balances::balance(&pot) - before;
+					// The validators' quarter of the block emission (v = 0.25, spec 8.2).
+					assert!(into_pot.abs_diff(emission / 4) <= 1, "{into_pot} of {emission}");
+					received += into_pot;
+				}
+				Session::rotate_session();
+				if active_era() == era {
+					continue;
+				}
+				// Era `era` ended in this rotation: its payout is what the pot received in it.
+				let payout = pallet_staking::ErasValidatorReward::<Runtime>::get(era);
+				if era >= 1 {
+					assert_eq!(payout, Some(received), "era {era}, seed {seed}");
+					checked += 1;
+				}
+				// Claims in between (random) move the pot, never the next era's payout.
+				if era >= 1 && rng.below(2) == 0 {
+					assert_ok!(Staking::payout_stakers(signed(Charlie), alice.clone(), era));
+				}
+				received = 0;
+				era = active_era();
+			}
+			assert!(Balances::total_issuance() < pallet_emissions::HARD_CAP);
+			Emissions::do_try_state().expect("the pot covers every claim still possible");
+		});
+	}
 }
 
 #[test]
@@ -138,13 +425,15 @@ fn era_rewards_are_the_pot_paid_by_points_and_stake_and_nothing_is_minted() {
 		until_era(1);
 		// Era 1 is the first with Bob in Alice's exposure.
 		let pot = Emissions::validator_pot();
-		let pot_before_era_2 = Emissions::validator_pot_available();
+		let pot_at_era_1 = Emissions::validator_pot_available();
 		let outstanding_before = Emissions::validator_rewards_outstanding();
 		until_era(2);
 		let era_1 = pallet_staking::ErasValidatorReward::<Runtime>::get(1).expect("era 1 paid");
 		assert!(era_1 > 0);
-		// The era's payout is the pot's uncommitted part at the era's end.
-		assert!(era_1 >= pot_before_era_2.saturating_sub(outstanding_before));
+		// The era's payout is the pot's uncommitted part at the era's end: at least what was
+		// uncommitted when it started (exactly what the pot received in it: the randomised test
+		// below).
+		assert!(era_1 >= pot_at_era_1.saturating_sub(outstanding_before));
 		assert_eq!(
 			Emissions::validator_rewards_outstanding(),
 			outstanding_before + era_1,
@@ -379,6 +668,47 @@ fn an_exposed_stash_loses_its_deposit_to_the_ecosystem_and_nothing_is_burned() {
 		assert_eq!(Balances::total_issuance(), issuance);
 		// Still bonded and unbonding the normal way.
 		assert!(pallet_staking::Ledger::<Runtime>::get(&bob).is_some());
+	});
+}
+
+#[test]
+fn a_vesting_stash_loses_its_deposit_to_the_ecosystem_and_keeps_its_schedule() {
+	dev_ext().execute_with(|| {
+		// Dave's whole balance vests far in the future: all of it is frozen by the vesting lock.
+		let dave = AccountId::from([7u8; 32]);
+		let locked = 1_100 * ALLO;
+		let schedule = pallet_vesting::VestingInfo::new(locked, ALLO, 1_000_000);
+		assert_ok!(Vesting::vested_transfer(signed(Alice), dave.clone().into(), schedule));
+		assert_eq!(frame_system::Account::<Runtime>::get(&dave).data.frozen, locked);
+		// Stake and the deposit may overlap the freeze (held and reserved funds stay his).
+		let dave_signed = RuntimeOrigin::signed(dave.clone());
+		assert_ok!(Staking::bond(dave_signed.clone(), 1_000 * ALLO, RewardDestination::Stash));
+		assert_ok!(Staking::nominate(dave_signed.clone(), vec![Alice.to_account_id().into()]));
+		until_era(1);
+		assert!(<Staking as sp_staking::StakingInterface>::is_exposed_in_era(&dave, &1));
+		let ecosystem = Balances::balance(&configs::EcosystemAccount::get());
+		let issuance = Balances::total_issuance();
+		assert_ok!(FastUnstake::register_fast_unstake(dave_signed));
+		let deposit = configs::FastUnstakeDeposit::get();
+		assert_eq!(fast_unstake_deposit(&dave), deposit);
+		for _ in 0..3 {
+			fast_unstake_idle();
+		}
+		// Exposed: the deposit is slashed through the freeze into the ecosystem account.
+		assert!(fast_unstake_events().contains(&pallet_fast_unstake::Event::Slashed {
+			stash: dave.clone(),
+			amount: deposit
+		}));
+		assert_eq!(fast_unstake_deposit(&dave), 0);
+		assert_eq!(Balances::balance(&configs::EcosystemAccount::get()), ecosystem + deposit);
+		assert_eq!(Balances::total_issuance(), issuance);
+		assert_eq!(Balances::total_balance(&dave), locked - deposit);
+		// The vesting schedule and its lock are untouched; the bond unbonds the normal way.
+		let schedules = pallet_vesting::Vesting::<Runtime>::get(&dave).map(|v| v.into_inner());
+		assert_eq!(schedules, Some(vec![schedule]));
+		assert_eq!(frame_system::Account::<Runtime>::get(&dave).data.frozen, locked);
+		let ledger = pallet_staking::Ledger::<Runtime>::get(&dave);
+		assert_eq!(ledger.map(|l| (l.active, l.total)), Some((0, 1_000 * ALLO)));
 	});
 }
 
