@@ -100,9 +100,9 @@ async fn scenario(network: &mut TestNetwork) -> R {
 	eprintln!("step 1 passed: four validators produce and finalize blocks");
 	a_killed_validator_restarts_and_catches_up(network).await?;
 	eprintln!("step 2 passed: three of four keep finalizing; the killed one caught up");
-	a_new_operator_validates_then_chills(network).await?;
+	let eve_paid_era = a_new_operator_validates_then_chills(network).await?;
 	eprintln!("step 3 passed: Eve elected, authored, left after chill, paid");
-	era_rewards_pay_the_pot(network).await?;
+	era_rewards_pay_the_pot(network, eve_paid_era).await?;
 	eprintln!("step 4 passed: era payouts equal the pot's commitment");
 	Ok(())
 }
@@ -166,8 +166,8 @@ async fn a_killed_validator_restarts_and_catches_up(network: &TestNetwork) -> R 
 	ensure(best >= target, || format!("Dave's best block {best} is below {target}"))
 }
 
-/// Step 3.
-async fn a_new_operator_validates_then_chills(network: &mut TestNetwork) -> R {
+/// Step 3; returns the era Eve was paid for.
+async fn a_new_operator_validates_then_chills(network: &mut TestNetwork) -> R<u32> {
 	let era_s = CLOCK.era_seconds();
 	let eve = dev("Eve")?;
 	// A node without dev keys: its keys are generated in its keystore with the proof that Eve
@@ -247,6 +247,7 @@ async fn a_new_operator_validates_then_chills(network: &mut TestNetwork) -> R {
 	for e in registered_in + 1..era {
 		if era_points(&alice, e).await?.iter().any(|(v, p)| *v == eve.id && *p > 0) {
 			authored = Some(e);
+			break;
 		}
 	}
 	let authored = authored.ok_or("no ended era with Eve's era points")?;
@@ -272,11 +273,13 @@ async fn a_new_operator_validates_then_chills(network: &mut TestNetwork) -> R {
 			Ok(!claimed.is_empty())
 		}
 	})
-	.await
+	.await?;
+	Ok(authored)
 }
 
-/// Step 4.
-async fn era_rewards_pay_the_pot(network: &TestNetwork) -> R {
+/// Step 4, for an era after `claimed` (whose payout to Eve step 3 claimed already: the events
+/// here must add up to a whole era's payout).
+async fn era_rewards_pay_the_pot(network: &TestNetwork, claimed: u32) -> R {
 	let era_s = CLOCK.era_seconds();
 	let alice_chain = network.chain("alice").await?;
 	let alice = dev("Alice")?.id;
@@ -290,7 +293,7 @@ async fn era_rewards_pay_the_pot(network: &TestNetwork) -> R {
 			return Err("no ended era with Ferdie exposed behind a rewarded Alice".into());
 		}
 		let ended = active_era(&alice_chain).await?.saturating_sub(1);
-		if ended >= 1 && exposed(&alice_chain, ended, &alice, &ferdie.id).await? {
+		if ended > claimed && exposed(&alice_chain, ended, &alice, &ferdie.id).await? {
 			let points = era_points(&alice_chain, ended).await?;
 			if points.iter().any(|(v, p)| *v == alice && *p > 0) {
 				found = Some((ended, points));
