@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # try-runtime against a snapshot of a chain that ran: builds the runtime with its `try-runtime`
-# feature (wasm, in its own target directory so the feature never reaches the node's runtime),
+# feature (wasm, scripts/build-try-runtime-wasm.sh: never in the node's target directory),
 # exports the chain's state and blocks with `allora-node`, then with `allora-node try-runtime`:
 #   1. on-runtime-upgrade on the state of the best block (migrations' pre/post checks, every
 #      pallet's try_state, the upgrade fits a block, a second run changes nothing);
@@ -22,13 +22,13 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/allora-target}"
 node_bin="${ALLORA_NODE:-$CARGO_TARGET_DIR/release/allora-node}"
 [ -x "$node_bin" ] || { echo "allora-node not found at $node_bin: build it with cargo build --release -p allora-node" >&2; exit 1; }
 
-# The try-runtime wasm. `cargo check` runs the runtime's build script, which builds the wasm
-# (release profile) with the crate's features; the native side is only type-checked.
-try_target="${TRY_RUNTIME_TARGET_DIR:-$HOME/.cache/allora-try-runtime-target}"
-echo "== try-runtime: building the runtime with --features try-runtime (target $try_target)"
-CARGO_TARGET_DIR="$try_target" cargo check --locked -p allora-runtime --features try-runtime
-# A debug outer profile keeps the (uncompacted) release wasm.
-wasm="$try_target/debug/wbuild/allora-runtime/allora_runtime.wasm"
+# The try-runtime wasm: $ALLORA_TRY_RUNTIME_WASM if set (the test command builds it while the
+# end-to-end tests run), else built now.
+wasm="${ALLORA_TRY_RUNTIME_WASM:-}"
+if [ -z "$wasm" ]; then
+  echo "== try-runtime: building the runtime with --features try-runtime"
+  wasm="$(bash scripts/build-try-runtime-wasm.sh)"
+fi
 [ -f "$wasm" ] || { echo "try-runtime wasm not found at $wasm" >&2; exit 1; }
 
 work="$(mktemp -d)"

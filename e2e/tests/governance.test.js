@@ -3,7 +3,9 @@
 // track and places the decision deposit; Bob and Charlie vote with conviction; it confirms and
 // enacts, and topics.params() shows the new value. A second referendum that Bob and Charlie
 // vote down is rejected and changes nothing. The dev preset divides governance periods by
-// 14 400 (a day is a block), so this takes a few minutes.
+// 14 400 (a day is a block), and the chain runs in the fast development mode (a block every
+// second, each final at once), so this takes about half a minute. The referendum test on the
+// normal BABE + GRANDPA dev chain is upgrade.test.js.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
@@ -18,7 +20,7 @@ let bob;
 let charlie;
 
 before(async () => {
-  node = await startDevNode();
+  node = await startDevNode(['--dev-block-time', '1000']);
   api = await ApiPromise.create({ provider: new WsProvider(node.url), noInitWarn: true, throwOnConnect: true });
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 7000 });
   alice = keyring.addFromUri('//Alice');
