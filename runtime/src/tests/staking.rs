@@ -307,6 +307,131 @@ fn a_reported_babe_equivocation_queues_a_deferred_slash_that_governance_cancels(
 	});
 }
 
+/// Alice's GRANDPA key of the development chain.
+fn alice_grandpa() -> sp_consensus_grandpa::AuthorityPair {
+	sp_consensus_grandpa::AuthorityPair::from_string("//Alice", None).expect("the dev key")
+}
+
+/// Alice's key-ownership proof for her GRANDPA key in the current session.
+fn alice_grandpa_membership() -> sp_session::MembershipProof {
+	use frame_support::traits::KeyOwnerProofSystem;
+	Historical::prove((sp_consensus_grandpa::KEY_TYPE, alice_grandpa().public()))
+		.expect("a validator")
+}
+
+/// Two prevotes in round 1 of `set_id` for the blocks named by `targets`, as Alice's, signed by
+/// `signer`.
+fn prevotes(
+	signer: &sp_consensus_grandpa::AuthorityPair,
+	set_id: sp_consensus_grandpa::SetId,
+	targets: [u8; 2],
+) -> sp_consensus_grandpa::EquivocationProof<Hash, BlockNumber> {
+	let round = 1;
+	let prevote = |target: u8| {
+		let vote = finality_grandpa::Prevote {
+			target_hash: sp_core::H256::repeat_byte(target),
+			target_number: System::block_number(),
+		};
+		let message = finality_grandpa::Message::Prevote(vote.clone());
+		let payload = sp_consensus_grandpa::localized_payload(round, set_id, &message);
+		(vote, signer.sign(&payload))
+	};
+	sp_consensus_grandpa::EquivocationProof::new(
+		set_id,
+		sp_consensus_grandpa::Equivocation::Prevote(finality_grandpa::Equivocation {
+			round_number: round,
+			identity: alice_grandpa().public(),
+			first: prevote(targets[0]),
+			second: prevote(targets[1]),
+		}),
+	)
+}
+
+/// Two prevotes for different blocks in round 1 of `set_id`, as Alice's, signed by `signer`.
+fn grandpa_equivocation(
+	signer: &sp_consensus_grandpa::AuthorityPair,
+	set_id: sp_consensus_grandpa::SetId,
+) -> sp_consensus_grandpa::EquivocationProof<Hash, BlockNumber> {
+	prevotes(signer, set_id, [1, 2])
+}
+
+/// Reports `proof` with `membership` as a block author's unsigned report does.
+fn report_grandpa(
+	proof: sp_consensus_grandpa::EquivocationProof<Hash, BlockNumber>,
+	membership: sp_session::MembershipProof,
+) -> frame_support::dispatch::DispatchResultWithPostInfo {
+	Grandpa::report_equivocation_unsigned(RuntimeOrigin::none(), Box::new(proof), membership)
+}
+
+#[test]
+fn grandpa_equivocation_reports_with_wrong_proofs_are_refused_and_change_nothing() {
+	dev_ext().execute_with(|| {
+		let set_id = pallet_grandpa::CurrentSetId::<Runtime>::get();
+		// Votes signed by another key than the offender's.
+		let bob = sp_consensus_grandpa::AuthorityPair::from_string("//Bob", None).expect("key");
+		assert_noop!(
+			report_grandpa(grandpa_equivocation(&bob, set_id), alice_grandpa_membership()),
+			pallet_grandpa::Error::<Runtime>::InvalidEquivocationProof
+		);
+		// The same vote twice is no equivocation.
+		assert_noop!(
+			report_grandpa(prevotes(&alice_grandpa(), set_id, [1, 1]), alice_grandpa_membership()),
+			pallet_grandpa::Error::<Runtime>::InvalidEquivocationProof
+		);
+		// Votes of a set that never existed.
+		assert_noop!(
+			report_grandpa(
+				grandpa_equivocation(&alice_grandpa(), set_id + 7),
+				alice_grandpa_membership()
+			),
+			pallet_grandpa::Error::<Runtime>::InvalidEquivocationProof
+		);
+		// A real equivocation with a tampered key-ownership proof, and with Alice's BABE
+		// key's proof in place of her GRANDPA key's.
+		let mut tampered = alice_grandpa_membership();
+		tampered.trie_nodes.clear();
+		assert_noop!(
+			report_grandpa(grandpa_equivocation(&alice_grandpa(), set_id), tampered),
+			pallet_grandpa::Error::<Runtime>::InvalidKeyOwnershipProof
+		);
+		assert_noop!(
+			report_grandpa(grandpa_equivocation(&alice_grandpa(), set_id), alice_babe_membership()),
+			pallet_grandpa::Error::<Runtime>::InvalidKeyOwnershipProof
+		);
+		assert!(unapplied().is_empty());
+		assert_eq!(pallet_offences::Reports::<Runtime>::iter().count(), 0);
+	});
+}
+
+#[test]
+fn a_reported_grandpa_equivocation_queues_a_deferred_slash_once() {
+	dev_ext().execute_with(|| {
+		let alice = Alice.to_account_id();
+		let bonded = pallet_staking::Ledger::<Runtime>::get(&alice).expect("bonded").active;
+		let set_id = pallet_grandpa::CurrentSetId::<Runtime>::get();
+		let report = || {
+			report_grandpa(
+				grandpa_equivocation(&alice_grandpa(), set_id),
+				alice_grandpa_membership(),
+			)
+		};
+		assert_ok!(report());
+		assert_eq!(pallet_offences::Reports::<Runtime>::iter().count(), 1);
+		assert_noop!(report(), pallet_grandpa::Error::<Runtime>::DuplicateOffenceReport);
+		// Deferred: queued for the era the deferral ends, Alice's whole exposure, nothing taken.
+		let queued: Vec<(u32, usize)> = unapplied().into_iter().filter(|(_, n)| *n > 0).collect();
+		assert_eq!(queued, vec![(configs::SlashDeferDuration::get() + 1, 1)]);
+		let (apply_at, _) = queued[0];
+		let slash = &pallet_staking::UnappliedSlashes::<Runtime>::get(apply_at)[0];
+		assert_eq!(slash.validator, alice);
+		assert_eq!(
+			slash.own,
+			pallet_staking::ErasStakersOverview::<Runtime>::get(0, &alice).expect("exposed").own
+		);
+		assert_eq!(pallet_staking::Ledger::<Runtime>::get(&alice).expect("bonded").active, bonded);
+	});
+}
+
 /// A small deterministic generator (xorshift64) for the randomised tests.
 struct Rng(u64);
 impl Rng {
