@@ -53,7 +53,7 @@ trap cleanup EXIT
 # blocks and referendum periods), at the lowest CPU priority so the nodes keep theirs. It uses
 # the feature runtimes' target directory, which no other step uses meanwhile.
 echo "== the try-runtime runtime (background, nice 19; log in the try-runtime step)"
-nice -n 19 bash scripts/build-try-runtime-wasm.sh > "$chains/try-runtime-wasm.path" 2> "$chains/try-runtime-build.log" &
+nice -n 19 bash scripts/build-feature-runtime.sh try-runtime > "$chains/try-runtime-wasm.path" 2> "$chains/try-runtime-build.log" &
 try_build=$!
 
 echo "== end-to-end (Polkadot.js against allora-node --dev)"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # try-runtime against a snapshot of a chain that ran: builds the runtime with its `try-runtime`
-# feature (wasm, scripts/build-try-runtime-wasm.sh: never in the node's target directory),
+# feature (wasm, scripts/build-feature-runtime.sh: never in the node's target directory),
 # exports the chain's state and blocks with `allora-node`, then with `allora-node try-runtime`:
 #   1. on-runtime-upgrade on the state of the best block (migrations' pre/post checks, every
 #      pallet's try_state, the upgrade fits a block, a second run changes nothing);
@@ -27,7 +27,7 @@ node_bin="${ALLORA_NODE:-$CARGO_TARGET_DIR/release/allora-node}"
 wasm="${ALLORA_TRY_RUNTIME_WASM:-}"
 if [ -z "$wasm" ]; then
   echo "== try-runtime: building the runtime with --features try-runtime"
-  wasm="$(bash scripts/build-try-runtime-wasm.sh)"
+  wasm="$(bash scripts/build-feature-runtime.sh try-runtime)"
 fi
 [ -f "$wasm" ] || { echo "try-runtime wasm not found at $wasm" >&2; exit 1; }
 

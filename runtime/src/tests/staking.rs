@@ -274,11 +274,33 @@ fn babe_equivocation_reports_with_wrong_proofs_are_refused_and_change_nothing() 
 	});
 }
 
+/// Alice's active bond.
+fn alices_bond() -> Balance {
+	pallet_staking::Ledger::<Runtime>::get(Alice.to_account_id()).expect("bonded").active
+}
+
+/// After one reported equivocation of Alice, the only validator: one offender of one validator
+/// is slashed 100 % (min((3k/n)², 1)) of her era-0 exposure, queued for the era the deferral
+/// ends, and nothing is taken yet (her bond is still `bonded`). Returns the era it applies at.
+fn alices_whole_exposure_slash_is_deferred(bonded: Balance) -> u32 {
+	let alice = Alice.to_account_id();
+	let queued: Vec<(u32, usize)> = unapplied().into_iter().filter(|(_, n)| *n > 0).collect();
+	assert_eq!(queued, vec![(configs::SlashDeferDuration::get() + 1, 1)]);
+	let (apply_at, _) = queued[0];
+	let slash = &pallet_staking::UnappliedSlashes::<Runtime>::get(apply_at)[0];
+	assert_eq!(slash.validator, alice);
+	assert_eq!(
+		slash.own,
+		pallet_staking::ErasStakersOverview::<Runtime>::get(0, &alice).expect("exposed").own
+	);
+	assert_eq!(alices_bond(), bonded);
+	apply_at
+}
+
 #[test]
 fn a_reported_babe_equivocation_queues_a_deferred_slash_that_governance_cancels() {
 	dev_ext().execute_with(|| {
-		let alice = Alice.to_account_id();
-		let bonded = pallet_staking::Ledger::<Runtime>::get(&alice).expect("bonded").active;
+		let bonded = alices_bond();
 		let report = || {
 			Babe::report_equivocation_unsigned(
 				RuntimeOrigin::none(),
@@ -290,17 +312,7 @@ fn a_reported_babe_equivocation_queues_a_deferred_slash_that_governance_cancels(
 		assert_eq!(pallet_offences::Reports::<Runtime>::iter().count(), 1);
 		// Reported once only.
 		assert_noop!(report(), pallet_babe::Error::<Runtime>::DuplicateOffenceReport);
-		// One offender of one validator: 100 % (min((3k/n)², 1)), deferred, nothing taken yet.
-		let queued: Vec<(u32, usize)> = unapplied().into_iter().filter(|(_, n)| *n > 0).collect();
-		assert_eq!(queued, vec![(configs::SlashDeferDuration::get() + 1, 1)]);
-		let (apply_at, _) = queued[0];
-		let slash = &pallet_staking::UnappliedSlashes::<Runtime>::get(apply_at)[0];
-		assert_eq!(slash.validator, alice);
-		assert_eq!(
-			slash.own,
-			pallet_staking::ErasStakersOverview::<Runtime>::get(0, &alice).expect("exposed").own
-		);
-		assert_eq!(pallet_staking::Ledger::<Runtime>::get(&alice).expect("bonded").active, bonded);
+		let apply_at = alices_whole_exposure_slash_is_deferred(bonded);
 		// Governance cancels it: nothing is ever taken.
 		assert_ok!(Staking::cancel_deferred_slash(RuntimeOrigin::root(), apply_at, vec![0]));
 		assert!(unapplied().iter().all(|(_, n)| *n == 0));
@@ -406,8 +418,7 @@ fn grandpa_equivocation_reports_with_wrong_proofs_are_refused_and_change_nothing
 #[test]
 fn a_reported_grandpa_equivocation_queues_a_deferred_slash_once() {
 	dev_ext().execute_with(|| {
-		let alice = Alice.to_account_id();
-		let bonded = pallet_staking::Ledger::<Runtime>::get(&alice).expect("bonded").active;
+		let bonded = alices_bond();
 		let set_id = pallet_grandpa::CurrentSetId::<Runtime>::get();
 		let report = || {
 			report_grandpa(
@@ -418,17 +429,7 @@ fn a_reported_grandpa_equivocation_queues_a_deferred_slash_once() {
 		assert_ok!(report());
 		assert_eq!(pallet_offences::Reports::<Runtime>::iter().count(), 1);
 		assert_noop!(report(), pallet_grandpa::Error::<Runtime>::DuplicateOffenceReport);
-		// Deferred: queued for the era the deferral ends, Alice's whole exposure, nothing taken.
-		let queued: Vec<(u32, usize)> = unapplied().into_iter().filter(|(_, n)| *n > 0).collect();
-		assert_eq!(queued, vec![(configs::SlashDeferDuration::get() + 1, 1)]);
-		let (apply_at, _) = queued[0];
-		let slash = &pallet_staking::UnappliedSlashes::<Runtime>::get(apply_at)[0];
-		assert_eq!(slash.validator, alice);
-		assert_eq!(
-			slash.own,
-			pallet_staking::ErasStakersOverview::<Runtime>::get(0, &alice).expect("exposed").own
-		);
-		assert_eq!(pallet_staking::Ledger::<Runtime>::get(&alice).expect("bonded").active, bonded);
+		alices_whole_exposure_slash_is_deferred(bonded);
 	});
 }
 
