@@ -54,14 +54,17 @@ export async function freeAt(api, who, blockHash) {
   return data.free.toBigInt();
 }
 
-/** Polls every 3 s until `check()` is truthy (resolves with it); rejects after `timeoutMs`. */
-export async function until(check, what, timeoutMs = 300_000) {
+/**
+ * Polls every `intervalMs` (3 s by default) until `check()` is truthy (resolves with it);
+ * rejects after `timeoutMs`.
+ */
+export async function until(check, what, timeoutMs = 300_000, intervalMs = 3_000) {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
     if (v) return v;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 3_000));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
 

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
 import { nodeBinary, startDevNode } from '../lib/node.js';
-import { sendOk, sendAndWait, freeAt } from '../lib/chain.js';
+import { sendOk, sendAndWait, freeAt, until } from '../lib/chain.js';
 
 const ALLO = 10n ** 18n;
 let dir;
@@ -45,16 +45,8 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Polls `check` every 500 ms until it is truthy (resolves with it); fails after `ms`. */
-async function poll(check, what, ms = 120_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+/** Polls `check` every 500 ms (blocks come every second here) until it is truthy. */
+const poll = (check, what) => until(check, what, 120_000, 500);
 
 const activeEra = async () => (await api.query.staking.activeEra()).unwrap().index.toNumber();
 
