@@ -6,15 +6,15 @@
 //! THIS FILE WAS AUTO-GENERATED USING THE SUBSTRATE BENCHMARK CLI VERSION 64.0.0
 //! DATE: 2026-12-06, STEPS: `10`, REPEAT: `5`, LOW RANGE: `[]`, HIGH RANGE: `[]`
 //! WORST CASE MAP SIZE: `1000000`
-//! HOSTNAME: `vm`, CPU: `Intel(R) Xeon(R) Processor`
-//! WASM-EXECUTION: `Compiled`, CHAIN: `Some("/tmp/tmp.3PHrHOecUz/bench.json")`, DB CACHE: 1024
+//! HOSTNAME: `vm`, CPU: `AMD EPYC`
+//! WASM-EXECUTION: `Compiled`, CHAIN: `Some("/tmp/tmp.uZ8QiS9o3o/bench.json")`, DB CACHE: 1024
 
 // Executed Command:
 // /root/.cache/allora-target/release/allora-node
 // benchmark
 // pallet
 // --chain
-// /tmp/tmp.3PHrHOecUz/bench.json
+// /tmp/tmp.uZ8QiS9o3o/bench.json
 // --pallet
 // pallet_transaction_payment
 // --extrinsic
@@ -41,16 +41,16 @@ use core::marker::PhantomData;
 /// Weight functions for `pallet_transaction_payment`.
 pub struct WeightInfo<T>(PhantomData<T>);
 impl<T: frame_system::Config> pallet_transaction_payment::WeightInfo for WeightInfo<T> {
-	/// Storage: `System::Account` (r:2 w:2)
+	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn charge_transaction_payment() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `204`
-		//  Estimated: `6196`
-		// Minimum execution time: 73_285_000 picoseconds.
-		Weight::from_parts(82_276_000, 0)
-			.saturating_add(Weight::from_parts(0, 6196))
-			.saturating_add(T::DbWeight::get().reads(2))
-			.saturating_add(T::DbWeight::get().writes(2))
+		//  Measured:  `102`
+		//  Estimated: `3593`
+		// Minimum execution time: 66_469_000 picoseconds.
+		Weight::from_parts(69_895_000, 0)
+			.saturating_add(Weight::from_parts(0, 3593))
+			.saturating_add(T::DbWeight::get().reads(1))
+			.saturating_add(T::DbWeight::get().writes(1))
 	}
 }
