@@ -77,6 +77,11 @@ async fn session_validators(chain: &Chain) -> R<Vec<AccountId>> {
 	read(&chain.at_best().await?, allora::storage().session().validators(), ()).await
 }
 
+/// Whether `who` has era points in `points` (it authored a block of that era).
+fn earned_points(points: &[(AccountId, u32)], who: &AccountId) -> bool {
+	points.iter().any(|(v, p)| v == who && *p > 0)
+}
+
 /// The era points of each validator in `era`.
 async fn era_points(chain: &Chain, era: u32) -> R<Vec<(AccountId, u32)>> {
 	let at = chain.at_best().await?;
@@ -230,7 +235,7 @@ async fn a_new_operator_validates_then_chills(network: &mut TestNetwork) -> R<u3
 		let (alice, id) = (alice.clone(), eve.id.clone());
 		async move {
 			for e in joined..=active_era(&alice).await? {
-				if era_points(&alice, e).await?.iter().any(|(v, p)| *v == id && *p > 0) {
+				if earned_points(&era_points(&alice, e).await?, &id) {
 					return Ok(true);
 				}
 			}
@@ -254,7 +259,7 @@ async fn a_new_operator_validates_then_chills(network: &mut TestNetwork) -> R<u3
 	// A paid validator: Eve claims an ended era she authored in.
 	let mut authored = None;
 	for e in registered_in + 1..era {
-		if era_points(&alice, e).await?.iter().any(|(v, p)| *v == eve.id && *p > 0) {
+		if earned_points(&era_points(&alice, e).await?, &eve.id) {
 			authored = Some(e);
 			break;
 		}
@@ -304,7 +309,7 @@ async fn era_rewards_pay_the_pot(network: &TestNetwork, claimed: u32) -> R {
 		let ended = active_era(&alice_chain).await?.saturating_sub(1);
 		if ended > claimed && exposed(&alice_chain, ended, &alice, &ferdie.id).await? {
 			let points = era_points(&alice_chain, ended).await?;
-			if points.iter().any(|(v, p)| *v == alice && *p > 0) {
+			if earned_points(&points, &alice) {
 				found = Some((ended, points));
 			}
 		}
